@@ -1,0 +1,86 @@
+"""Run a scenario end to end: inputs → data → LP → solver → results (→ files)."""
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xarray as xr
+
+from . import __version__
+from .build import build
+from .io import Inputs, load_inputs
+from .prepare import prepare
+from .results import extract
+from .solve import SolverOptions, solve
+
+
+@dataclass
+class Run:
+    """A solved scenario: its results Dataset, the LP and data it came from, and timings [s]."""
+
+    results: xr.Dataset
+    data: xr.Dataset
+    lp: object
+    acc: object
+    solution: object
+    timings: dict = field(default_factory=dict)
+
+
+def solver_options(settings) -> SolverOptions:
+    return SolverOptions(solver=settings.solver, route=settings.route, threads=settings.threads,
+                         time_limit_s=settings.time_limit_s, options=dict(settings.solver_options),
+                         log_to_console=settings.solver_log)
+
+
+def versions() -> dict:
+    import highspy
+    import pyomo
+
+    return {"model_version": __version__, "pyomo": pyomo.__version__,
+            "highspy": highspy.Highs().version(), "python": platform.python_version()}
+
+
+def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
+    """Prepare, build, solve and extract one scenario from loaded inputs."""
+    timings = {}
+    t0 = time.perf_counter()
+    if data is None:
+        data = prepare(inputs.tables, inputs.profiles, inputs.settings)
+    timings["prepare_s"] = time.perf_counter() - t0
+    lp, acc, timings["build_s"] = build(data, inputs.settings)
+    sol = solve(lp, solver_options(inputs.settings))
+    timings.update(sol.timings)
+    t1 = time.perf_counter()
+    ds = extract(lp, acc, data, sol, inputs.settings)
+    timings["extract_s"] = time.perf_counter() - t1
+    ds.attrs.update({
+        "scenario": inputs.scenario.name, "description": inputs.scenario.description,
+        "objective_bn_cny": sol.objective, "solver": sol.info.get("solver", ""), "status": sol.status,
+        "input_checksum": inputs.checksum, "inputs": str(inputs.folder),
+        "settings": inputs.settings.model_dump_json(), "overrides": "; ".join(inputs.scenario.overrides),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        **lp.size(), **versions(),
+    })
+    for k, v in timings.items():
+        ds.attrs[k] = round(float(v), 4)
+    return Run(ds, data, lp, acc, sol, timings)
+
+
+def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = None,
+                 out: Path | None = None) -> Run:
+    """Load, solve and (if ``out`` is given) write one scenario."""
+    t0 = time.perf_counter()
+    inputs = load_inputs(inputs_dir, scenario, sets)
+    load_s = time.perf_counter() - t0
+    run = solve_inputs(inputs)
+    run.timings["load_s"] = load_s
+    if out is not None:
+        from .output import write_results
+
+        t1 = time.perf_counter()
+        write_results(run.results, Path(out))
+        run.timings["write_s"] = time.perf_counter() - t1
+    return run

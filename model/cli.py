@@ -1,0 +1,95 @@
+"""Command-line interface (``python run.py ...``)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config import InputError
+
+DEFAULT_INPUTS = "inputs/china7"
+EXIT_INPUT, EXIT_SOLVE, EXIT_INTERRUPT = 2, 3, 130
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--inputs", default=DEFAULT_INPUTS, help="dataset folder (default %(default)s)")
+    p.add_argument("--scenario", default="3060", help="scenario in scenarios.yaml (default %(default)s)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a setting or parameter, e.g. discount_rate=0.05, "
+                        "capex[solar_utility,2030]=2000, capex[coal_ccs]*=0.8 (repeatable)")
+    p.add_argument("--days", type=int, help="representative days (shorthand for --set days=N)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="run.py", description="cn-3060 capacity-expansion model")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="solve a scenario and write results")
+    _common(run)
+    run.add_argument("--out", help="results folder (default results/<scenario>)")
+    run.add_argument("--solver", help="solver name (default highs)")
+    run.add_argument("--threads", type=int, help="solver threads")
+    run.add_argument("--time-limit", type=float, help="solver time limit [s]")
+    run.add_argument("--foresight", choices=["perfect", "myopic"])
+    run.add_argument("--no-figures", action="store_true", help="skip figures and memo")
+    run.add_argument("--verbose", "-v", action="store_true", help="solver log on the console")
+    val = sub.add_parser("validate", help="check a dataset without solving")
+    _common(val)
+    return ap
+
+
+def _sets(args) -> list[str]:
+    sets = list(args.sets)
+    if getattr(args, "days", None):
+        sets.append(f"days={args.days}")
+    for opt, name in (("solver", "solver"), ("threads", "threads"), ("time_limit", "time_limit_s"),
+                      ("foresight", "foresight")):
+        val = getattr(args, opt, None)
+        if val is not None:
+            sets.append(f"{name}={val}")
+    return sets
+
+
+def cmd_validate(args) -> int:
+    from .io import load_inputs
+
+    inputs = load_inputs(args.inputs, args.scenario, _sets(args))
+    t = inputs.tables
+    print(f"{args.inputs}: scenario '{args.scenario}' is valid — {len(t['regions'])} regions, "
+          f"{len(t['techs'])} technologies, {len(t.get('lines', []))} corridors, "
+          f"{len(inputs.profiles)} hourly profiles; input checksum {inputs.checksum}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .api import run_scenario
+    from .summary import summary
+
+    out = Path(args.out) if args.out else Path("results") / args.scenario
+    sets = _sets(args)
+    if args.verbose:
+        sets.append("solver_log=true")
+    run = run_scenario(args.inputs, args.scenario, sets, out=out)
+    print(summary(run.results, run.timings))
+    print(f"\nResults written to {out}/")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from .solve import SolveError
+
+    try:
+        return {"run": cmd_run, "validate": cmd_validate}[args.command](args)
+    except InputError as err:
+        print(f"Input problems ({len(err.problems)}):", file=sys.stderr)
+        for line in err.problems:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_INPUT
+    except SolveError as err:
+        print(f"Solve failed: {err}", file=sys.stderr)
+        return EXIT_SOLVE
+    except KeyboardInterrupt:
+        print("Interrupted; previous results left untouched.", file=sys.stderr)
+        return EXIT_INTERRUPT

@@ -1,0 +1,121 @@
+"""Writing results: netCDF, tidy CSVs and a manifest, atomically.
+
+Everything is written into a temporary sibling folder first and moved into place only when complete;
+an interrupted run leaves the previous results untouched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+#: tidy CSVs: file name -> (variable, value column name)
+CSV_TABLES = {
+    "capacity.csv": ("capacity", "capacity_gw"),
+    "new_capacity.csv": ("new_capacity", "new_capacity_gw"),
+    "retired_capacity.csv": ("retired_capacity", "retired_capacity_gw"),
+    "storage_energy_capacity.csv": ("storage_energy_capacity", "energy_capacity_gwh"),
+    "generation.csv": ("generation", "generation_twh"),
+    "curtailment.csv": ("curtailment", "curtailment_twh"),
+    "emissions.csv": ("emissions", "emissions_mt"),
+    "captured_co2.csv": ("captured_co2", "captured_co2_mt"),
+    "transmission_capacity.csv": ("transmission_capacity", "transmission_capacity_gw"),
+    "unserved_energy.csv": ("unserved_energy", "unserved_energy_twh"),
+    "cost.csv": ("cost", "cost_bn_cny_per_yr"),
+    "investment.csv": ("investment", "investment_bn_cny"),
+}
+
+
+@contextmanager
+def atomic_folder(target: Path):
+    """Yield a temporary folder; on success it replaces ``target``, on any error it is removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _tidy(da: xr.DataArray, value: str) -> pd.DataFrame:
+    df = da.to_dataframe(name=value).reset_index()
+    keep = [c for c in df.columns if c in da.dims or c == value]
+    return df[keep]
+
+
+def period_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per period: CO2 cap, emissions, prices, costs."""
+    df = pd.DataFrame({
+        "period": ds["period"].to_numpy(),
+        "co2_cap_mt": ds["co2_cap"].to_numpy(),
+        "emissions_mt": ds["emissions"].sum("region").to_numpy(),
+        "captured_co2_mt": ds["captured_co2"].sum("region").to_numpy(),
+        "co2_price_cny_per_t": ds["co2_price"].to_numpy(),
+        "co2_shadow_price_cny_per_t": ds["co2_shadow_price"].to_numpy(),
+        "demand_twh": (ds["load"] * ds["weight"]).sum(["region", "timestep"]).to_numpy() / 1000,
+        "generation_twh": ds["generation"].sum(["region", "tech"]).to_numpy(),
+        "annual_cost_bn_cny": ds["cost"].sum("component").to_numpy(),
+        "investment_bn_cny": ds["investment"].to_numpy(),
+    })
+    return df
+
+
+def _clean_attrs(ds: xr.Dataset) -> xr.Dataset:
+    """netCDF attributes must be numbers, strings or arrays: drop None, stringify the rest."""
+    out = ds.copy()
+    for obj in [out, *out.data_vars.values(), *out.coords.values()]:
+        obj.attrs = {k: (v if isinstance(v, (int, float, str, np.number)) else json.dumps(v, default=str))
+                     for k, v in obj.attrs.items() if v is not None}
+    for name in list(out.data_vars) + list(out.coords):
+        if out[name].dtype == object:
+            out[name] = out[name].astype(str)
+    return out
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None) -> Path:
+    """Write ``results.nc``, the tidy CSVs, ``periods.csv`` and ``manifest.json`` into ``out``."""
+    out = Path(out)
+    with atomic_folder(out) as tmp:
+        _clean_attrs(ds).to_netcdf(tmp / "results.nc")
+        for fname, (var, col) in CSV_TABLES.items():
+            if var in ds:
+                _tidy(ds[var], col).to_csv(tmp / fname, index=False, float_format="%.6g")
+        period_table(ds).to_csv(tmp / "periods.csv", index=False, float_format="%.6g")
+        for name, writer in (extra_files or {}).items():
+            writer(tmp / name)
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest = {
+            "scenario": ds.attrs.get("scenario"),
+            "created": ds.attrs.get("created"),
+            "model_version": ds.attrs.get("model_version"),
+            "input_checksum": ds.attrs.get("input_checksum"),
+            "status": ds.attrs.get("status"),
+            "files": {str(p.relative_to(tmp)): {"sha256": _sha(p), "bytes": p.stat().st_size}
+                      for p in files},
+            "variables": {k: {"dims": list(v.dims), "unit": v.attrs.get("unit", "")}
+                          for k, v in ds.data_vars.items()},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return out
