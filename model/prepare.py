@@ -101,6 +101,20 @@ def _add_time(ds, time: TimeSlices, coords) -> None:
     ds["source_day"] = _da(time.source_day, ("day",), coords, "-", "calendar day (0-based) it comes from")
     ds["chronology"] = _da(time.chronology, ("calendar_day",), coords, "-",
                            "representative day of each calendar day")
+    start, length, day = chronology_runs(time.chronology)
+    ds.coords["run"] = np.arange(len(start))
+    ds["run_start"] = xr.DataArray(start, dims=["run"], attrs={"unit": "-", "description":
+                                   "first calendar day of a run of days with the same representative day"})
+    ds["run_length"] = xr.DataArray(length, dims=["run"], attrs={"unit": "d"})
+    ds["run_day"] = xr.DataArray(day, dims=["run"], attrs={"unit": "-"})
+
+
+def chronology_runs(chronology: np.ndarray):
+    """Runs of consecutive calendar days represented by the same day: (start, length, day) arrays."""
+    change = np.r_[True, chronology[1:] != chronology[:-1]]
+    start = np.flatnonzero(change)
+    length = np.diff(np.r_[start, len(chronology)])
+    return start, length, chronology[start]
 
 
 def _add_techs(ds, techs: pd.DataFrame, fuels: pd.DataFrame, coords) -> None:

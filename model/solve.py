@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 #: HiGHS options applied unless the scenario overrides them (chosen by measurement, docs/performance.md)
 HIGHS_DEFAULTS = {
-    "solver": "ipm",
+    "solver": "ipx",
     "run_crossover": "on",
     "presolve": "on",
 }
@@ -78,6 +78,8 @@ def highs_options(opts: SolverOptions) -> dict:
 
 
 def make_highs(opts: SolverOptions) -> highspy.Highs:
+    if opts.threads:
+        highspy.Highs.resetGlobalScheduler(True)  # a new thread count needs a fresh scheduler
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(opts.log_to_console))
     for key, val in highs_options(opts).items():

@@ -29,6 +29,8 @@ from ..lp import LP, Terms
 from . import Accumulators
 
 BN_PER_GWH = 1e-6  # CNY/MWh × GWh = 1e3 CNY = 1e-6 bn CNY
+#: wind/solar capacity factors below this are treated as zero (keeps matrix coefficients ≥ 1e-3)
+MIN_CF = 1e-3
 
 
 def timestep_frame(data) -> pd.DataFrame:
@@ -65,7 +67,7 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
     avail = idx["tech"].map(data["availability"].to_series()).to_numpy()
     a = cf.reindex(pd.MultiIndex.from_frame(idx[["region", "tech", "timestep"]])).to_numpy() * avail
     a = np.where((idx["tech"].map(kind) == "hydro").to_numpy(), avail, a)  # inflow is a daily budget
-    keep = ~((idx["tech"].map(kind) == "variable").to_numpy() & (a <= 0))
+    keep = ~((idx["tech"].map(kind) == "variable").to_numpy() & (a < MIN_CF))
     idx, a = idx[keep].reset_index(drop=True), a[keep]
     weight = data["weight"].to_numpy()[idx["timestep"].to_numpy()]
     pw = idx["period"].map(data["period_weight"].to_series()).to_numpy()

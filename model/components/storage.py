@@ -1,8 +1,9 @@
 r"""Storage: charging, discharging and state of charge.
 
 Variables ``discharge``, ``charge`` (GW) per (region, tech, period, timestep). Power capacity bounds
-discharge (and charge, unless charging power is a separate capacity); energy capacity (GWh) lies
-between ``storage_duration_min_h`` and ``storage_duration_max_h`` times power capacity.
+discharge (and charge, unless charging power is a separate capacity); new energy capacity (GWh) lies
+between ``storage_duration_min_h`` and ``storage_duration_max_h`` times new power capacity (the existing
+fleet keeps the durations it has).
 
 Day-linked storage (``storage_linking = day``): ``soc`` (GWh) at the end of each timestep, cycling within
 each representative day,
@@ -11,13 +12,14 @@ each representative day,
           \quad 0 \le soc_s \le E
 
 Year-linked storage (``storage_linking = year``; Kotzur et al. 2018, Appl. Energy 213): ``soc_intra``
-is the deviation from the start of the day, starting from 0 each representative day; ``soc_inter[c]``
-(≥ 0) the state at the start of calendar day ``c``, chained over the 365 days through the chronology and
-cyclic over the year; with ``soc_max[d] ≥ soc_intra``, ``soc_min[d] ≤ soc_intra`` (and ``soc_max ≥ 0 ≥
-soc_min``) the state stays within ``[0, E]`` every hour:
+is the deviation from the start of the day, starting from 0 each representative day; the state at the
+start of each calendar day ``c`` is chained over the 365 days through the chronology, cyclic over the year
+(``soc_inter`` holds it at the start of each run of consecutive days with the same representative day,
+see :func:`_inter_day`); with ``soc_max[d] ≥ soc_intra``, ``soc_min[d] ≤ soc_intra`` (and ``soc_max ≥ 0
+≥ soc_min``) the state stays within ``[0, E]`` every hour:
 
-.. math:: soc^{inter}_{c+1} = (1-\sigma)^{24} soc^{inter}_c + soc^{intra}_{last(d(c))},\quad
-          soc^{inter}_c + soc^{max}_{d(c)} \le E,\quad soc^{inter}_c + soc^{min}_{d(c)} \ge 0
+.. math:: S_{c+1} = (1-\sigma)^{24} S_c + soc^{intra}_{last(d(c))},\quad
+          S_c + soc^{max}_{d(c)} \le E,\quad S_c + soc^{min}_{d(c)} \ge 0
 """
 from __future__ import annotations
 
@@ -62,16 +64,21 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
 
 
 def _duration(lp, data, active):
-    """storage_duration_min_h × P ≤ E ≤ storage_duration_max_h × P."""
-    idx = active.reset_index(drop=True)
+    """New builds: storage_duration_min_h × new power ≤ new energy ≤ storage_duration_max_h × new power.
+
+    The existing fleet keeps the energy capacity it has; only new capacity chooses its duration.
+    """
+    if "new_energy_capacity" not in lp.vars or not lp.vars["new_energy_capacity"].size:
+        return
+    e = lp.vars["new_energy_capacity"]
+    idx = e.index
     k = np.arange(len(idx))
-    cap = lp.vars["capacity"].pos(idx)
-    e = lp.vars["energy_capacity"].pos(idx)
+    p = lp.vars["new_capacity"].pos(idx)
     lo = idx["tech"].map(data["storage_duration_min_h"].to_series()).to_numpy()
     hi = idx["tech"].map(data["storage_duration_max_h"].to_series()).to_numpy()
-    lp.add_constraints("duration_min", idx, Terms().add(k, e, 1.0).add(k, cap, -lo), ">=", 0.0,
+    lp.add_constraints("duration_min", idx, Terms().add(k, e.positions, 1.0).add(k, p, -lo), ">=", 0.0,
                        unit="GWh")
-    lp.add_constraints("duration_max", idx, Terms().add(k, e, 1.0).add(k, cap, -hi), "<=", 0.0,
+    lp.add_constraints("duration_max", idx, Terms().add(k, e.positions, 1.0).add(k, p, -hi), "<=", 0.0,
                        unit="GWh")
 
 
@@ -122,24 +129,45 @@ def _soc_year(lp, data, idx, dis_col, chg_col):
 
 
 def _inter_day(lp, data, idx, units, intra, smax, smin):
-    chron = data["chronology"].to_numpy()
-    cal = units.merge(pd.DataFrame({"calendar_day": np.arange(len(chron))}), how="cross")
-    inter = lp.add_variables("soc_inter", cal, unit="GWh", description="state at the start of the day")
-    n = len(cal)
-    k = np.arange(n)
-    c = cal["calendar_day"].to_numpy()
-    rep = chron[c]
-    sigma = cal["tech"].map(data["self_discharge_per_h"].to_series()).to_numpy()
-    nxt = cal.assign(calendar_day=(c + 1) % len(chron))
-    # last intra-day step of each representative day
+    """Chain the state of charge over the year through runs of identical representative days.
+
+    ``soc_inter[k]`` is the state at the start of run ``k`` (``L`` consecutive calendar days all
+    represented by day ``d``). With ``a = (1 − σ)^24`` and ``Δ`` the net intra-day change of ``d``, the
+    state at the start of day ``j`` of the run is ``a^j E_k + Δ (1 − a^j)/(1 − a)``, monotone in ``j``: the
+    bounds checked on the first and the last day of a run hold on every day between. This is exact and
+    needs one state per run instead of one per calendar day.
+    """
+    start = data["run_start"].to_numpy()
+    length = data["run_length"].to_numpy()
+    rday = data["run_day"].to_numpy()
+    runs = units.merge(pd.DataFrame({"run": np.arange(len(start))}), how="cross")
+    inter = lp.add_variables("soc_inter", runs, unit="GWh", description="state at the start of the run")
+    k = np.arange(len(runs))
+    r = runs["run"].to_numpy()
+    a = (1 - runs["tech"].map(data["self_discharge_per_h"].to_series()).to_numpy()) ** 24
+    n = length[r]
     last_step = data["timestep"].to_series().groupby(data["timestep_day"].to_numpy()).max()
-    last = cal[["region", "tech", "period"]].assign(timestep=last_step.reindex(rep).to_numpy())
-    t = Terms().add(k, inter.pos(nxt), 1.0).add(k, inter.positions, -(1 - sigma) ** 24)
-    t.add(k, intra.pos(last), -1.0)
-    lp.add_constraints("soc_inter_balance", cal, t, "==", 0.0, unit="GWh")
-    d = cal[["region", "tech", "period"]].assign(day=rep)
-    e = lp.vars["energy_capacity"].pos(cal[["region", "tech", "period"]])
-    lp.add_constraints("soc_inter_max", cal, Terms().add(k, inter.positions, 1.0)
-                       .add(k, smax.pos(d), 1.0).add(k, e, -1.0), "<=", 0.0, unit="GWh")
-    lp.add_constraints("soc_inter_min", cal, Terms().add(k, inter.positions, 1.0)
-                       .add(k, smin.pos(d), 1.0), ">=", 0.0, unit="GWh")
+    delta = intra.pos(runs[["region", "tech", "period"]].assign(timestep=last_step.reindex(rday[r]).to_numpy()))
+    nxt = inter.pos(runs.assign(run=(r + 1) % len(start)))
+    t = Terms().add(k, nxt, 1.0).add(k, inter.positions, -a ** n).add(k, delta, -_growth(a, n))
+    lp.add_constraints("soc_inter_balance", runs, t, "==", 0.0, unit="GWh")
+    d = runs[["region", "tech", "period"]].assign(day=rday[r])
+    e = lp.vars["energy_capacity"].pos(runs[["region", "tech", "period"]])
+    hi, lo = smax.pos(d), smin.pos(d)
+    for tag, j in (("first", np.zeros_like(n)), ("last", n - 1)):
+        sel = np.flatnonzero(j > 0) if tag == "last" else k
+        q = np.arange(len(sel))
+        lab = runs.iloc[sel]
+        coef_e, coef_d = a[sel] ** j[sel], _growth(a[sel], j[sel])
+        up = Terms().add(q, inter.positions[sel], coef_e).add(q, delta[sel], coef_d)
+        up.add(q, hi[sel], 1.0).add(q, e[sel], -1.0)
+        down = Terms().add(q, inter.positions[sel], coef_e).add(q, delta[sel], coef_d).add(q, lo[sel], 1.0)
+        lp.add_constraints(f"soc_inter_max_{tag}", lab, up, "<=", 0.0, unit="GWh")
+        lp.add_constraints(f"soc_inter_min_{tag}", lab, down, ">=", 0.0, unit="GWh")
+
+
+def _growth(a, n):
+    """Σ_{i<n} a^i: how many net daily changes accumulate over ``n`` days with retention ``a``."""
+    a, n = np.asarray(a, float), np.asarray(n, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isclose(a, 1.0), n, (1 - a ** n) / (1 - a))
