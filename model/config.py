@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .schema import TABLES, parameters
 
@@ -68,6 +68,12 @@ class Settings(BaseModel):
     threads: int | None = Field(None, ge=1)
     time_limit_s: float | None = Field(None, gt=0)
     solver_log: bool = Field(False, description="print the solver's log")
+
+    @field_validator("co2_cap", "carbon_price", "clean_share", mode="before")
+    @classmethod
+    def _path_name(cls, v):
+        """Path names may look like numbers ("3060"); keep them as text."""
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     @property
     def periods(self) -> list[int]:

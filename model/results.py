@@ -48,6 +48,8 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds = xr.Dataset(coords={k: data[k] for k in ("region", "tech", "period", "timestep", "line")})
     for k in ("timestep_day", "timestep_step", "weight", "duration", "first_hour"):
         ds.coords[k] = data[k]
+    ds["source_day"] = data["source_day"]
+    ds["day_weight"] = data["day_weight"]
     rtp, rtps = ["region", "tech", "period"], ["region", "tech", "period", "timestep"]
     ds["capacity"] = to_array(labelled(lp, x, "capacity"), data, rtp, "GW", "installed capacity")
     ds["new_capacity"] = to_array(labelled(lp, x, "new_capacity"), data, rtp, "GW",
@@ -58,6 +60,8 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     conv = labelled(lp, x, "convert")
     ds["converted_capacity"] = to_array(_sum_over(conv, rtp), data, rtp, "GW",
                                         "capacity converted by a retrofit in the period")
+    ds["retired_end_of_life"] = to_array(_end_of_life(lp, x, data, settings), data, rtp, "GW",
+                                         "capacity reaching the end of its lifetime at the start of the period")
     ds["storage_energy_capacity"] = to_array(labelled(lp, x, "energy_capacity"), data, rtp, "GWh",
                                              "storage energy capacity")
     ds["charge_capacity"] = to_array(labelled(lp, x, "charge_capacity"), data, rtp, "GW",
@@ -87,6 +91,36 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds["load"] = to_array(load, data, ["region", "period", "timestep"], "GW", "load")
     add_costs(ds, lp, x, data, settings)
     return ds
+
+
+def _end_of_life(lp, x, data, settings) -> pd.Series:
+    """Capacity of each cohort still standing when it reaches the end of its lifetime [GW]."""
+    from .components.capacity import alive
+
+    ex = data["existing_capacity"].to_series()
+    cohorts = ex[ex > 0].rename("gw").reset_index()
+    new = lp.values(x, "new_capacity")
+    if len(new):
+        nb = new.rename("gw").reset_index().rename(columns={"period": "vintage"})
+        cohorts = pd.concat([cohorts, nb], ignore_index=True)
+    removed = pd.concat([lp.values(x, "retire"), lp.values(x, "convert")])
+    if len(removed):
+        gone = removed.groupby(level=["region", "tech", "vintage"]).sum().rename("gone").reset_index()
+        cohorts = cohorts.merge(gone, on=["region", "tech", "vintage"], how="left").fillna({"gone": 0.0})
+    else:
+        cohorts["gone"] = 0.0
+    periods = data["period"].to_numpy()
+    life = cohorts["tech"].map(data["lifetime_yr"].to_series()).to_numpy()
+    live = alive(cohorts["vintage"].to_numpy()[:, None], life[:, None], periods[None, :],
+                 settings.period_years)
+    last = np.where(live.any(axis=1), len(periods) - 1 - live[:, ::-1].argmax(axis=1), -1)
+    first_end = np.where((last >= 0) & (last < len(periods) - 1), last + 1, -1)
+    sel = first_end >= 0
+    out = cohorts[sel].assign(period=periods[first_end[sel]],
+                              value=(cohorts["gw"] - cohorts["gone"]).clip(lower=0)[sel])
+    if not len(out):
+        return pd.Series(dtype=float)
+    return out.groupby(["region", "tech", "period"])["value"].sum()
 
 
 def _transmission(ds, lp, x, data):
