@@ -56,6 +56,14 @@ def tech_data(techs: pd.DataFrame, fuels: pd.DataFrame) -> dict:
             "charge_efficiency": eta_c.to_numpy(), "discharge_efficiency": eta_d.to_numpy()}
 
 
+def time_slices(tables: dict, profiles: dict, settings: Settings) -> TimeSlices:
+    """Representative days for a dataset; national net load weights regions by first-period demand."""
+    region_ids = tables["regions"]["region"].tolist()
+    demand = interp_years(tables["demand"], "region", "demand_twh", settings.periods).reindex(region_ids)
+    share = demand.iloc[:, 0] / demand.iloc[:, 0].sum()
+    return representative_days(profiles, settings.days, share, settings.segments)
+
+
 def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices | None = None) -> xr.Dataset:
     """Build the model data Dataset (see module docstring) from validated tables and hourly profiles."""
     s = settings
@@ -63,9 +71,8 @@ def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices |
     techs, regions = tables["techs"], tables["regions"]
     tech_ids, region_ids = techs["tech"].tolist(), regions["region"].tolist()
     demand = interp_years(tables["demand"], "region", "demand_twh", periods).reindex(region_ids)
-    share = demand.iloc[:, 0] / demand.iloc[:, 0].sum()
     if time is None:
-        time = representative_days(profiles, s.days, share, s.segments)
+        time = time_slices(tables, profiles, s)
     coords = {"region": region_ids, "tech": tech_ids, "period": periods,
               "timestep": np.arange(time.n_steps), "day": np.arange(len(time.day_weight)),
               "calendar_day": np.arange(len(time.chronology))}
