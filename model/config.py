@@ -109,14 +109,27 @@ def suggest(name: str, known) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _settings_problems(err: ValidationError, where: str) -> list[str]:
+def _expected_from(msg: str) -> str:
+    """Turn a pydantic message ("Input should be ≤ 0.3") into the 'expected …' part of a problem line."""
+    if msg.startswith("Input should be "):
+        msg = msg[len("Input should be "):]
+        if msg.startswith(("less", "greater")):
+            msg = "a value " + msg
+    return msg
+
+
+def _settings_problems(err: ValidationError, where: str, sources: dict | None = None) -> list[str]:
+    """One line per invalid setting, prefixed with where the value came from (``sources``: setting
+    name -> 'scenarios.yaml [scenario X]' or "--set 'name=value'"; ``where`` otherwise)."""
     out = []
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"])
+        src = (sources or {}).get(str(e["loc"][0]) if e["loc"] else key, where)
         if e["type"] == "extra_forbidden":
-            out.append(f"{where}: unknown setting '{key}'{suggest(key, SETTING_NAMES)}")
+            out.append(f"{src}: unknown setting '{key}'{suggest(key, SETTING_NAMES)}")
         else:
-            out.append(f"{where}: setting '{key}': {e['msg']} (found {e.get('input')!r})")
+            out.append(f"{src}: setting '{key}': found {e.get('input')!r}; "
+                       f"expected {_expected_from(e['msg'])}")
     return out
 
 
@@ -125,64 +138,148 @@ def read_yaml(path: Path) -> dict:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
     except FileNotFoundError:
-        raise InputError([f"{path}: file not found"]) from None
+        raise InputError([f"{path}: missing file"]) from None
+    except (UnicodeDecodeError, IsADirectoryError) as err:
+        raise InputError([f"{path}: cannot be read as UTF-8 text: {err}"]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError([f"{path}:{where} malformed YAML: {getattr(err, 'problem', err)}"]) from None
+        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context = getattr(err, "context", None)
+        raise InputError([f"{path}{where}: malformed YAML: {problem}"
+                          f"{f' ({context})' if context else ''}; expected valid YAML "
+                          f"(check indentation, 'key: value' colons and quotes)"]) from None
     if not isinstance(data, dict):
-        raise InputError([f"{path}: expected a mapping with 'defaults' and 'scenarios'"])
+        raise InputError([f"{path}: found {type(data).__name__ if data is not None else 'an empty file'}; "
+                          f"expected a mapping with 'defaults' and 'scenarios'"])
     return data
 
 
 SCENARIO_KEYS = ("base", "description", "set", "files")
+TOP_KEYS = ("defaults", "scenarios")
 
 
 def load_scenario(path: Path, name: str, extra: list[str] | None = None) -> Scenario:
     """Resolve scenario ``name`` from ``scenarios.yaml`` (following ``base``), then apply ``extra``
-    ``--set`` strings. Setting overrides update the settings; table overrides are kept as strings."""
-    data = read_yaml(path)
+    ``--set`` strings. Setting overrides update the settings; table overrides are kept as strings.
+    Raises :class:`InputError` listing every problem found."""
+    scen, problems, _ = resolve_scenario(path, name, extra)
+    if problems:
+        raise InputError(problems)
+    return scen
+
+
+def resolve_scenario(path: Path, name: str, extra: list[str] | None = None
+                     ) -> tuple[Scenario | None, list[str], dict[str, str]]:
+    """Like :func:`load_scenario`, but return ``(scenario, problems, labels)`` instead of raising, so
+    that the caller can report these problems together with those of the tables.
+
+    ``scenario`` is None when the scenario cannot be resolved at all (unreadable file, unknown name);
+    its ``settings`` are None when they are invalid. ``labels`` maps each table-override text to where
+    it came from ("--set '...'" or "scenarios.yaml [scenario X] set '...'"), for messages.
+    """
+    scen, problems, labels = _resolve_scenario(Path(path), str(name), extra)
+    if scen is None:  # the --set texts can still be checked
+        for text in extra or []:
+            try:
+                parse_override(text)
+            except InputError as err:
+                problems += err.problems
+    return scen, problems, labels
+
+
+def _resolve_scenario(path: Path, name: str, extra: list[str] | None
+                      ) -> tuple[Scenario | None, list[str], dict[str, str]]:
+    try:
+        data = read_yaml(path)
+    except InputError as err:
+        return None, err.problems, {}
+    problems = [f"{path}: unknown top-level key '{k}'{suggest(str(k), TOP_KEYS)}; expected only "
+                f"{' and '.join(TOP_KEYS)}" for k in data if k not in TOP_KEYS]
     scenarios = data.get("scenarios") or {}
+    defaults = data.get("defaults") or {}
+    for key, val in (("scenarios", scenarios), ("defaults", defaults)):
+        if not isinstance(val, dict):
+            problems.append(f"{path}: '{key}': found {type(val).__name__} {val!r}; expected a mapping "
+                            f"(name: value lines indented under '{key}:')")
+    if problems and not (isinstance(scenarios, dict) and isinstance(defaults, dict)):
+        return None, problems, {}
+    scenarios = {str(k): v for k, v in scenarios.items()}
     if name not in scenarios:
-        raise InputError([f"{path}: no scenario '{name}'{suggest(name, scenarios)}; "
-                          f"known: {', '.join(map(str, scenarios))}"])
+        problems.append(f"{path}: no scenario '{name}'{suggest(name, scenarios)}; "
+                        f"known: {', '.join(scenarios)}")
+        return None, problems, {}
     chain, cur = [], name
     while cur is not None:
+        cur = str(cur)
         if cur in chain:
-            raise InputError([f"{path}: scenario '{name}': circular 'base' chain {chain + [cur]}"])
+            problems.append(f"{path}: scenario '{name}': circular 'base' chain "
+                            f"{' -> '.join(chain + [cur])}")
+            return None, problems, {}
         if cur not in scenarios:
-            raise InputError([f"{path}: scenario '{chain[-1]}': base '{cur}' does not exist"])
+            problems.append(f"{path}: scenario '{chain[-1]}': base '{cur}' does not exist"
+                            f"{suggest(cur, scenarios)}; known: {', '.join(scenarios)}")
+            return None, problems, {}
+        entry = scenarios[cur]
+        if entry is not None and not isinstance(entry, dict):
+            problems.append(f"{path}: scenario '{cur}': found {type(entry).__name__} {entry!r}; "
+                            f"expected a mapping of settings")
+            return None, problems, {}
         chain.append(cur)
-        cur = (scenarios[cur] or {}).get("base")
-    merged: dict = dict(data.get("defaults") or {})
-    overrides: list[str] = []
+        cur = (entry or {}).get("base")
+    merged: dict = dict(defaults)
+    sources: dict[str, str] = {str(k): f"{path} [defaults]" for k in merged}
+    overrides: list[tuple[str, str]] = []
     files: dict[str, str] = {}
     description = ""
     for key in reversed(chain):
+        where = f"{path} [scenario {key}]"
         entry = dict(scenarios[key] or {})
         description = entry.pop("description", description)
         entry.pop("base", None)
-        for k, v in (entry.pop("set", None) or {}).items():
-            overrides.append(_join_override(k, v))
-        files.update(entry.pop("files", None) or {})
+        block = entry.pop("set", None) or {}
+        if not isinstance(block, dict):
+            problems.append(f"{where}: 'set': found {type(block).__name__} {block!r}; expected a "
+                            f"mapping of PARAMETER[KEYS]: VALUE (or '*FACTOR')")
+            block = {}
+        for k, v in block.items():
+            text = _join_override(str(k), v)
+            overrides.append((text, f"{where} set {text!r}"))
+        fblock = entry.pop("files", None) or {}
+        if not isinstance(fblock, dict):
+            problems.append(f"{where}: 'files': found {type(fblock).__name__} {fblock!r}; expected a "
+                            f"mapping of TABLE: FILE.csv")
+            fblock = {}
+        for k, v in fblock.items():
+            if str(k) not in TABLES:
+                problems.append(f"{where}: files: '{k}' is not a table{suggest(str(k), TABLES)}")
+            elif not isinstance(v, str) or not v.strip():
+                problems.append(f"{where}: files: '{k}': found {v!r}; expected a file name in the "
+                                f"dataset folder")
+            else:
+                files[str(k)] = v.strip()
         merged.update(entry)
-    problems = [f"{path}: files: '{k}' is not a table{suggest(k, TABLES)}"
-                for k in files if k not in TABLES]
-    table_overrides = []
-    for text in overrides + list(extra or []):
-        ov = parse_override(text)
+        sources.update({str(k): where for k in entry})
+    overrides += [(text, f"--set {text!r}") for text in (extra or [])]
+    table_overrides, labels = [], {}
+    for text, label in overrides:
+        try:
+            ov = parse_override(text, label)
+        except InputError as err:
+            problems += err.problems
+            continue
         if ov.table is None:
             merged[ov.name] = ov.value
+            sources[ov.name] = label
         else:
             table_overrides.append(text)
+            labels[text] = label
     try:
-        settings = Settings(**merged)
+        settings = Settings(**{str(k): v for k, v in merged.items()})
     except ValidationError as err:
-        problems += _settings_problems(err, f"{path} [scenario {name}]")
+        problems += _settings_problems(err, f"{path} [scenario {name}]", sources)
         settings = None
-    if problems:
-        raise InputError(problems)
-    return Scenario(str(name), description, settings, table_overrides, files)
+    return Scenario(name, description, settings, table_overrides, files), problems, labels
 
 
 def _join_override(key: str, value) -> str:
@@ -207,11 +304,15 @@ class Override:
 _OVERRIDE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?:\[(.*)\])?\s*(\*?=)\s*(.*?)\s*$")
 
 
-def parse_override(text: str) -> Override:
-    """Parse ``name[selector]=value`` or ``name[selector]*=factor``; raise InputError if unknown."""
+def parse_override(text: str, label: str | None = None) -> Override:
+    """Parse ``name[selector]=value`` or ``name[selector]*=factor``; raise InputError if unknown.
+
+    ``label`` says where the text came from in messages (default ``--set 'TEXT'``)."""
+    label = label or f"--set {text!r}"
     m = _OVERRIDE.match(text)
     if not m:
-        raise InputError([f"--set {text!r}: expected NAME=VALUE, NAME[KEYS]=VALUE or NAME[KEYS]*=FACTOR"])
+        raise InputError([f"{label}: cannot be parsed; expected NAME=VALUE, NAME[KEYS]=VALUE or "
+                          f"NAME[KEYS]*=FACTOR"])
     name, sel, op, raw = m.groups()
     try:
         value = yaml.safe_load(raw) if raw != "" else None
@@ -221,55 +322,99 @@ def parse_override(text: str) -> Override:
     params = parameters()
     if name in SETTING_NAMES:
         if selector or op != "=":
-            raise InputError([f"--set {text!r}: setting '{name}' takes a plain value (NAME=VALUE)"])
+            raise InputError([f"{label}: setting '{name}' takes a plain value; expected NAME=VALUE"])
         return Override(text, name, None, None, [], op, value)
     if name not in params:
         known = list(params) + list(SETTING_NAMES)
-        raise InputError([f"--set {text!r}: unknown parameter '{name}'{suggest(name, known)}"])
+        raise InputError([f"{label}: unknown parameter '{name}'{suggest(name, known)}; expected a "
+                          f"setting, a column of an input table (TABLE.COLUMN) or an alias such as "
+                          f"capex, demand, fuel_price"])
     table, column = params[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError([f"--set {text!r}: value must be a number, found {raw!r}"])
+    unit = TABLES[table].col(column).unit or "-"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        what = "factor" if op == "*=" else "value"
+        raise InputError([f"{label}: found {what} {raw!r}; expected a number"
+                          f"{'' if op == '*=' else f' [{unit}]'} for {table}.{column}"])
     return Override(text, name, table, column, selector, op, float(value))
 
 
-def _selector_mask(df: pd.DataFrame, table: str, selector: list[str], text: str) -> np.ndarray:
+def _show(val) -> str:
+    return str(int(val)) if isinstance(val, float) and val.is_integer() else str(val)
+
+
+def _selector_mask(df: pd.DataFrame, table: str, selector: list[str], text: str,
+                   label: str | None = None) -> np.ndarray:
+    label = label or f"--set {text!r}"
     key = TABLES[table].key
     mask = np.ones(len(df), dtype=bool)
     if len(selector) > len(key):
-        raise InputError([f"--set {text!r}: {table} has key ({', '.join(key)}); too many keys given"])
+        raise InputError([f"{label}: found {len(selector)} keys; {table}.csv has key "
+                          f"({', '.join(key)}), expected at most {len(key)}"])
     for i, item in enumerate(selector):
         col, val = (item.split("=", 1) if "=" in item else (key[i], item))
         col, val = col.strip(), val.strip()
         if col not in key:
-            raise InputError([f"--set {text!r}: '{col}' is not a key of {table} ({', '.join(key)})"])
+            raise InputError([f"{label}: '{col}' is not a key column of {table}.csv"
+                              f"{suggest(col, key)}; expected one of {', '.join(key)}"])
         if pd.api.types.is_numeric_dtype(df[col]):
             try:
                 val = float(val)
             except ValueError:
-                raise InputError([f"--set {text!r}: {col} must be a number, found {val!r}"]) from None
-        known = set(df[col].tolist())
+                raise InputError([f"{label}: {col}: found {val!r}; expected a number"]) from None
+        known = set(df[col].dropna().tolist())
         if val not in known:
-            raise InputError([f"--set {text!r}: no row of {table}.csv has {col}={val}"
-                              f"{suggest(str(val), map(str, known))}"])
+            raise InputError([f"{label}: no row of {table}.csv has {col}={_show(val)}"
+                              f"{suggest(_show(val), map(_show, known))}; expected one of "
+                              f"{', '.join(sorted(map(_show, known))[:20])}"
+                              f"{', …' if len(known) > 20 else ''}"])
         mask &= (df[col] == val).to_numpy()
     return mask
 
 
-def apply_overrides(tables: dict[str, pd.DataFrame], overrides: list[str]) -> dict[str, pd.DataFrame]:
-    """Return copies of the tables with every override applied, in order."""
+def override_tables(tables: dict[str, pd.DataFrame], overrides: list[str],
+                    labels: dict[str, str] | None = None, unavailable=()):
+    """Apply every table override, in order, to copies of the tables; collect the problems.
+
+    Returns ``(tables, problems, touched)``; ``touched`` maps table -> {(row, column): label} for
+    every cell an override changed (so that the changed values can be checked again). Overrides of
+    tables named in ``unavailable`` (present but unreadable; already reported) are skipped.
+    """
     out = dict(tables)
+    problems: list[str] = []
+    touched: dict[str, dict] = {}
     for text in overrides:
-        ov = parse_override(text)
-        if ov.table is None:
+        label = (labels or {}).get(text) or f"--set {text!r}"
+        try:
+            ov = parse_override(text, label)
+            if ov.table is None:
+                continue
+            if out.get(ov.table) is None:
+                if ov.table in unavailable:
+                    continue
+                raise InputError([f"{label}: the dataset has no {ov.table}.csv; expected the file in "
+                                  f"the dataset folder"])
+            df = out[ov.table].copy()
+            mask = _selector_mask(df, ov.table, ov.selector, text, label)
+            if not mask.any():
+                raise InputError([f"{label}: no row of {ov.table}.csv matches"])
+        except InputError as err:
+            problems += err.problems
             continue
-        if ov.table not in out:
-            raise InputError([f"--set {text!r}: the dataset has no {ov.table}.csv"])
-        df = out[ov.table].copy()
-        mask = _selector_mask(df, ov.table, ov.selector, text)
-        if not mask.any():
-            raise InputError([f"--set {text!r}: no row of {ov.table}.csv matches"])
         col = df[ov.column].astype(float)
         col[mask] = col[mask] * ov.value if ov.op == "*=" else ov.value
         df[ov.column] = col
         out[ov.table] = df
+        cells = touched.setdefault(ov.table, {})
+        for i in df.index[mask]:
+            cells[(i, ov.column)] = label
+    return out, problems, touched
+
+
+def apply_overrides(tables: dict[str, pd.DataFrame], overrides: list[str],
+                    labels: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Return copies of the tables with every override applied, in order; raise InputError listing
+    every override that cannot be applied. (Values are checked again by :func:`model.io.load_inputs`.)"""
+    out, problems, _ = override_tables(tables, overrides, labels)
+    if problems:
+        raise InputError(problems)
     return out

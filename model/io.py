@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import validate as V
-from .config import InputError, Scenario, apply_overrides, load_scenario
+from .config import InputError, Scenario, override_tables, resolve_scenario
+from .dims import PROFILES
 from .schema import TABLES
 
 
@@ -70,40 +71,73 @@ def read_profiles(folder: Path, names, regions: list[str]) -> tuple[dict, list[s
     return out, problems, used
 
 
+def _int_columns(table, df: pd.DataFrame) -> pd.DataFrame:
+    for c in table.columns:
+        if c.kind == "int" and df[c.name].notna().all() and (df[c.name] == df[c.name].round()).all():
+            df[c.name] = df[c.name].astype(np.int64)
+    return df
+
+
+def cross_checks(tables: dict, settings, files: dict) -> list[str]:
+    """Rules across tables (references, tech kinds, corridors) and against the settings (horizon,
+    base-year fleet, policy paths); the latter are skipped when the settings are invalid (None)."""
+    problems = V.check_refs(tables, files)
+    if tables.get("techs") is not None:
+        problems += V.check_techs(tables["techs"], files)
+    problems += V.check_lines(tables.get("lines"), files)
+    if settings is not None:
+        problems += V.check_coverage(tables, settings, files)
+        problems += V.check_existing(tables, settings, files)
+        problems += V.check_policies(tables, settings, files)
+    return problems
+
+
 def load_inputs(folder, scenario: str = "3060", sets: list[str] | None = None) -> Inputs:
-    """Read and validate a dataset folder for one scenario (with ``--set`` overrides)."""
+    """Read and validate a dataset folder for one scenario (with ``--set`` overrides).
+
+    Every problem is collected — scenario file, settings and overrides, each table, the rules across
+    tables, the values after overrides, the hourly profiles — and raised together as one
+    :class:`InputError`; nothing is built.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([f"{folder}: dataset folder not found"])
-    scen = load_scenario(folder / "scenarios.yaml", scenario, sets)
-    tables, problems, paths, files = {}, [], [folder / "scenarios.yaml"], {}
+    scen, problems, labels = resolve_scenario(folder / "scenarios.yaml", scenario, sets)
+    settings = scen.settings if scen is not None else None
+    tables, paths, files, unavailable = {}, [folder / "scenarios.yaml"], {}, set()
     for name, table in TABLES.items():
-        fname = scen.files.get(name)
+        fname = scen.files.get(name) if scen is not None else None
         files[name] = fname or table.file
         df, found = V.read_table(folder, table, fname)
         problems += found
         if df is not None:
-            for c in table.columns:
-                if c.kind == "int" and df[c.name].notna().all():
-                    df[c.name] = df[c.name].astype(np.int64)
-            tables[name] = df
+            tables[name] = _int_columns(table, df)
             paths.append(folder / files[name])
-    problems += V.check_refs(tables, files)
-    if "techs" in tables:
-        problems += V.check_techs(tables["techs"])
-    problems += V.check_coverage(tables, scen.settings, files)
-    problems += V.check_existing(tables, scen.settings)
-    problems += V.check_lines(tables.get("lines"))
-    problems += V.check_policies(tables, scen.settings)
+        elif found:
+            unavailable.add(name)
+    touched = {}
+    if scen is not None and scen.overrides:
+        overridden, found, touched = override_tables(tables, scen.overrides, labels, unavailable)
+        problems += found
+        for name, cells in touched.items():
+            problems += V.check_overridden(TABLES[name], overridden[name], files[name], cells)
+    else:
+        overridden = tables
+    cross = cross_checks(overridden, settings, files)
+    if touched:
+        # problems that only the overrides cause: say so, naming them
+        before = set(cross_checks(tables, settings, files))
+        names = "; ".join(dict.fromkeys(labels.get(t, f"--set {t!r}") for t in scen.overrides))
+        cross = [p if p in before else f"{p} (after the overrides: {names})" for p in cross]
+    problems += cross
+    profiles, used = {}, []
+    if tables.get("regions") is not None and tables.get("techs") is not None:
+        regions = list(dict.fromkeys(tables["regions"]["region"].dropna()))
+        names = ["load"] + sorted(set(tables["techs"]["profile"].dropna()) & set(PROFILES))
+        profiles, found, used = read_profiles(folder, names, regions)
+        problems += found
     if problems:
         raise InputError(problems)
-    try:
-        tables = apply_overrides(tables, scen.overrides)
-    except InputError as err:
-        raise InputError(err.problems) from None
-    regions = tables["regions"]["region"].tolist()
-    names = ["load"] + sorted(set(tables["techs"]["profile"].dropna()) - {""})
-    profiles, problems, used = read_profiles(folder, names, regions)
-    if problems:
-        raise InputError(problems)
+    tables = {name: _int_columns(TABLES[name], df) if name in touched else df
+              for name, df in overridden.items()}
     return Inputs(folder, scen, tables, profiles, _hash(paths + used), files)

@@ -15,6 +15,7 @@ import xarray as xr
 
 from .components import Accumulators
 from .costs import add_costs
+from .metrics import add_metrics
 from .components.balance import balance_index, demand_gw
 from .lp import LP
 from .solve import Solution
@@ -49,6 +50,7 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     for k in ("timestep_day", "timestep_step", "weight", "duration", "first_hour"):
         ds.coords[k] = data[k]
     ds["source_day"] = data["source_day"]
+    ds["period_weight"] = data["period_weight"]
     ds["day_weight"] = data["day_weight"]
     rtp, rtps = ["region", "tech", "period"], ["region", "tech", "period", "timestep"]
     ds["capacity"] = to_array(labelled(lp, x, "capacity"), data, rtp, "GW", "installed capacity")
@@ -90,6 +92,7 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     load = pd.Series(demand_gw(data, idx), index=pd.MultiIndex.from_frame(idx))
     ds["load"] = to_array(load, data, ["region", "period", "timestep"], "GW", "load")
     add_costs(ds, lp, x, data, settings)
+    add_metrics(ds, lp, sol, data, settings)
     return ds
 
 
@@ -174,5 +177,14 @@ def _prices(ds, lp, y, data, settings):
     rm = labelled(lp, y, "reserve_margin", kind="con")
     ds["reserve_price"] = (to_array(rm, data, ["region", "period"], "") / pw * 1e3).assign_attrs(
         unit="CNY/(kW*yr)", description="marginal value of firm capacity (dual of the reserve margin)")
+    n = settings.period_years
+    st = labelled(lp, y, "co2_storage_limit", kind="con")
+    st_price = -to_array(st, data, ["region"], "") * n / pw * 1e3
+    ds["co2_storage_price"] = st_price.transpose("region", "period").assign_attrs(
+        unit="CNY/t", description="shadow price of CO2 storage capacity per tonne captured")
+    cs = labelled(lp, y, "clean_share", kind="con")
+    ds["clean_share_price"] = (to_array(cs, data, ["period"], "") / pw * 1e3).assign_attrs(
+        unit="CNY/MWh", description="dual of the non-fossil share: value of a non-fossil MWh "
+                                    "(like a green certificate price)")
     ds["reserve_requirement"] = ((1 + settings.reserve_margin) * data["peak_demand"]).where(
         data["period"] >= settings.first_decision_period, 0.0).assign_attrs(unit="GW")

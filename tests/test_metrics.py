@@ -1,0 +1,81 @@
+"""Derived answers: average prices, stranded capital, cost of a policy, what would it take."""
+import numpy as np
+import pytest
+
+import factory
+from model import run_scenario
+from model.metrics import policy_cost
+from test_cases import _cap_case
+
+
+def _three_techs(tmp_path, mid_capex):
+    """Base (1000 CNY/kW/yr + 10 CNY/MWh), peak (200 + 200) and 'mid' (capex/10 per year + 100 CNY/MWh)
+    serve a load that differs every hour (a load-duration curve without ties, so the duals are unique)."""
+    rng = np.random.default_rng(7)
+    hours = np.arange(8760)
+    load = 60 + 25 * np.sin(2 * np.pi * hours / 24) + 10 * np.sin(2 * np.pi * hours / 8760) \
+        + rng.uniform(-5, 5, 8760)
+    return factory.write(
+        tmp_path, techs=[{"tech": t, "fuel": "none", "efficiency": 1} for t in ("base", "peak", "mid")],
+        costs=[{"tech": "base", "capex_cny_per_kw": 10000, "vom_cny_per_mwh": 10},
+               {"tech": "peak", "capex_cny_per_kw": 2000, "vom_cny_per_mwh": 200},
+               {"tech": "mid", "capex_cny_per_kw": mid_capex, "vom_cny_per_mwh": 100}],
+        demand={"A": float(load.mean()) * 8.76}, load={"A": load})
+
+
+def test_what_would_it_take_is_exact(tmp_path):
+    """The reported capex fall is the entry threshold: 1 % more and 'mid' is built, 1 % less and not."""
+    capex = 7000  # enters below about 6210 CNY/kW, where it beats peak and base at ~4160 h
+    ds = run_scenario(_three_techs(tmp_path / "a", capex), "test").results
+    need = float(ds["capex_reduction_to_enter"].sel(tech="mid", period=2020))
+    pct = float(ds["capex_reduction_to_enter_pct"].sel(tech="mid", period=2020))
+    assert 0 < need < capex and pct == pytest.approx(need / capex * 100)
+    assert float(ds["capacity"].sel(tech="mid").sum()) == pytest.approx(0, abs=1e-6)
+    below = run_scenario(_three_techs(tmp_path / "b", capex - need - 0.01 * capex), "test").results
+    above = run_scenario(_three_techs(tmp_path / "c", capex - need + 0.01 * capex), "test").results
+    assert float(below["capacity"].sel(tech="mid").sum()) > 0.1
+    assert float(above["capacity"].sel(tech="mid").sum()) == pytest.approx(0, abs=1e-6)
+    assert float(ds["capex_reduction_to_enter"].sel(tech="base", period=2020)) == 0
+
+
+def test_cost_of_policy_per_tonne(tmp_path):
+    """Capping 788.4 → 400 Mt costs (288 − 180) CNY/MWh × 449.5 TWh = 48.55 bn CNY: 125 CNY/t."""
+    capped = run_scenario(_cap_case(tmp_path / "c", 400.0), "test").results
+    free = run_scenario(_cap_case(tmp_path / "f", 5000.0), "test").results
+    out = policy_cost(capped, free)
+    assert out["abatement_mt"] == pytest.approx(388.4, rel=1e-6)
+    assert out["cost_per_tonne_cny"] == pytest.approx(125.0, rel=1e-6)
+    assert out["cost_difference_bn_cny"] == pytest.approx(388.4 * 0.125, rel=1e-6)
+
+
+def test_stranded_capital_straight_line(tmp_path):
+    """50 GW of a 2015 coal cohort (40 years, 3500 CNY/kW) retired in 2025 has 30/40 of its capital
+    left: 50 × 3500 × 0.75 = 131.25 bn CNY."""
+    from test_cases import test_retirement_when_fixed_cost_exceeds_value as _  # noqa: F401
+    f = factory.write(
+        tmp_path,
+        techs=[{"tech": "coal", "fuel": "none", "efficiency": 1, "lifetime_yr": 40,
+                "early_retirement": True, "new_build": False}],
+        costs=[{"tech": "coal", "capex_cny_per_kw": 3500, "fom_cny_per_kw_yr": 500, "vom_cny_per_mwh": 100}],
+        existing=[("A", "coal", 2015, 100, 0)], demand={"A": 50 * 8.76},
+        settings={"first_period_builds": False, "last_period": 2025, "period_years": 5, "days": 1})
+    ds = run_scenario(f, "test").results
+    assert float(ds["stranded_capital"].sel(tech="coal", period=2025).sum()) == pytest.approx(131.25)
+
+
+def test_average_prices(tmp_path):
+    """Storage case: 12 h at 10 CNY/MWh (40 GW load), 12 h at 500 (80 GW): time-weighted 255,
+    load-weighted (40×10 + 80×500)/120 = 336.67 CNY/MWh."""
+    from test_cases import test_storage_arbitrage_day  # noqa: F401
+    f = factory.write(
+        tmp_path,
+        techs=[{"tech": "cheap", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
+               {"tech": "peaker", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30}],
+        costs=[{"tech": "cheap", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 10},
+               {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500}],
+        existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0)],
+        demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)},
+        settings={"days": 1})
+    ds = run_scenario(f, "test").results
+    assert float(ds["price_time_weighted"].sel(region="A", period=2020)) == pytest.approx(255, rel=1e-6)
+    assert float(ds["price_load_weighted"].sel(region="A", period=2020)) == pytest.approx(40400 / 120, rel=1e-6)
