@@ -69,9 +69,24 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     return Run(ds, data, lp, acc, sol, timings)
 
 
+def memo_steps():
+    """Post-write steps that draw the figures and the memo inside a results folder."""
+    def figures(folder: Path):
+        from .figures import write_figures
+
+        write_figures(xr.open_dataset(folder / "results.nc"), folder / "figures")
+
+    def memo(folder: Path):
+        from .report import write_memo
+
+        write_memo(folder)
+
+    return [figures, memo]
+
+
 def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = None,
-                 out: Path | None = None) -> Run:
-    """Load, solve and (if ``out`` is given) write one scenario."""
+                 out: Path | None = None, figures: bool = False) -> Run:
+    """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked."""
     t0 = time.perf_counter()
     inputs = load_inputs(inputs_dir, scenario, sets)
     load_s = time.perf_counter() - t0
@@ -81,6 +96,6 @@ def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = No
         from .output import write_results
 
         t1 = time.perf_counter()
-        write_results(run.results, Path(out))
+        write_results(run.results, Path(out), post=memo_steps() if figures else ())
         run.timings["write_s"] = time.perf_counter() - t1
     return run

@@ -35,6 +35,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", "-v", action="store_true", help="solver log on the console")
     val = sub.add_parser("validate", help="check a dataset without solving")
     _common(val)
+    rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep)")
+    rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
+    rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
+                     help="another results folder to compare with (the first is the reference)")
     return ap
 
 
@@ -69,9 +73,29 @@ def cmd_run(args) -> int:
     sets = _sets(args)
     if args.verbose:
         sets.append("solver_log=true")
-    run = run_scenario(args.inputs, args.scenario, sets, out=out)
+    run = run_scenario(args.inputs, args.scenario, sets, out=out, figures=not args.no_figures)
     print(summary(run.results, run.timings))
-    print(f"\nResults written to {out}/")
+    extra = "" if args.no_figures else f" (figures in {out}/figures/, memo {out}/memo.html)"
+    print(f"\nResults written to {out}/{extra}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    folder = Path(args.folder)
+    if (folder / "sweep.nc").exists():
+        from .sweep_report import write_sweep_memo
+
+        path = write_sweep_memo(folder)
+    else:
+        from .report import write_memo
+
+        if not (folder / "results.nc").exists():
+            raise InputError([f"{folder}: no results.nc (or sweep.nc) here; run a scenario first"])
+        for other in args.compare:
+            if not (Path(other) / "results.nc").exists():
+                raise InputError([f"--compare {other}: no results.nc there"])
+        path = write_memo(folder, [Path(c) for c in args.compare])
+    print(f"Memo written to {path}")
     return 0
 
 
@@ -81,7 +105,12 @@ def main(argv=None) -> int:
     from .solve import SolveError
 
     try:
-        return {"run": cmd_run, "validate": cmd_validate}[args.command](args)
+        commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report}
+        if args.command == "sweep":
+            from .sweep import cmd_sweep
+
+            return cmd_sweep(args)
+        return commands[args.command](args)
     except InputError as err:
         print(f"Input problems ({len(err.problems)}):", file=sys.stderr)
         for line in err.problems:

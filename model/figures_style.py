@@ -7,14 +7,18 @@ Technologies missing from the table get a fallback colour (grey shades, cross-ha
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import xarray as xr
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,11 @@ TECH_STYLE: dict[str, Style] = {
     "gas_ccgt": Style("#d95f0e", "Gas CCGT"),
     "gas_ccs": Style("#fdae6b", "Gas CCGT + CCUS", "//"),
     "gas_peaker": Style("#8c2d04", "Gas peaker", ".."),
-    "nuclear": Style("#a59fd0", "Nuclear"),
+    "nuclear": Style("#cbc9e2", "Nuclear"),
     "hydro": Style("#08519c", "Hydro"),
-    "biomass": Style("#74c476", "Biomass"),
+    "biomass": Style("#31a354", "Biomass", "||"),
     "beccs": Style("#00441b", "BECCS", "\\\\"),
-    "wind_onshore": Style("#9ecae1", "Wind onshore"),
+    "wind_onshore": Style("#6baed6", "Wind onshore"),
     "wind_offshore": Style("#2171b5", "Wind offshore", ".."),
     "solar_utility": Style("#ffe14d", "Solar PV utility"),
     "solar_distributed": Style("#cc8a00", "Solar PV distributed", "//"),
@@ -73,7 +77,7 @@ COST_STYLE: dict[str, Style] = {
     "variable_om": Style("#6a6a6a", "Variable O&M"),
     "fuel": Style("#fdae6b", "Fuel"),
     "co2_transport_storage": Style("#4d2600", "CO2 transport & storage", "xx"),
-    "carbon_price": Style("#a1d99b", "Carbon price paid"),
+    "carbon_price": Style("#41ab5d", "Carbon price paid"),
     "transmission": Style("#b2182b", "Transmission", ".."),
     "unserved_energy": Style("#f0f0f0", "Unserved energy", "xx"),
     "demand_response": Style("#7a4fa0", "Demand response", "\\\\"),
@@ -90,8 +94,9 @@ COAL_STATUS_STYLE: dict[str, Style] = {
 #: font sizes and line widths shared by every figure
 RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9,
       "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 12,
-      "hatch.linewidth": 0.6, "axes.spines.top": False, "axes.grid": True, "grid.color": "#dddddd",
-      "grid.linewidth": 0.6, "axes.axisbelow": True, "svg.fonttype": "none", "savefig.dpi": 150}
+      "hatch.linewidth": 0.6, "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+      "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True, "svg.fonttype": "none",
+      "savefig.dpi": 150}
 
 
 def tech_style(tech: str) -> Style:
@@ -99,7 +104,7 @@ def tech_style(tech: str) -> Style:
     if tech in TECH_STYLE:
         return TECH_STYLE[tech]
     color = _FALLBACK[sum(map(ord, tech)) % len(_FALLBACK)]
-    return Style(color, tech.replace("_", " "), "++")
+    return Style(color, tech.replace("_", " ").capitalize(), "++")
 
 
 def tech_order(techs) -> list[str]:
@@ -142,20 +147,29 @@ def stack_bars(ax, x, df: pd.DataFrame, styles: dict[str, Style], width, align: 
     for the non-zero columns, top of the stack first.
     """
     df = nonzero(df)
-    pos_base = np.zeros(len(df))
-    neg_base = np.zeros(len(df))
+    x = np.asarray(x, dtype=float)
+    width = np.broadcast_to(np.asarray(width, dtype=float), x.shape)
+    pos_base, neg_base = np.zeros(len(df)), np.zeros(len(df))
     for col in df.columns:
         st = styles[col]
         v = df[col].to_numpy(dtype=float)
         up, down = np.clip(v, 0, None), np.clip(v, None, 0)
         for vals, base in ((up, pos_base), (down, neg_base)):
-            if np.any(vals != 0):
-                ax.bar(x, vals, width=width, bottom=base.copy(), align=align, color=st.color,
-                       hatch=st.hatch or None, edgecolor=st.hatch_color if st.hatch else st.color,
-                       linewidth=0.0 if not edge else 0.3, label=st.label)
+            keep = vals != 0  # zero-height bars would pin the axis limits (sticky edges)
+            if keep.any():
+                ax.bar(x[keep], vals[keep], width=width[keep], bottom=base[keep], align=align,
+                       color=st.color, hatch=st.hatch or None,
+                       edgecolor=st.hatch_color if st.hatch else st.color,
+                       linewidth=0.3 if edge else 0.0, label=st.label)
         pos_base += up
         neg_base += down
+    ax.yaxis.set_major_formatter(thousands())
     return legend_handles(list(df.columns)[::-1], styles)
+
+
+def thousands() -> FuncFormatter:
+    """Tick labels with thousands separators (12,000; 2.5)."""
+    return FuncFormatter(lambda v, _: (f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}").replace("-", "\u2212"))
 
 
 def legend_handles(keys, styles: dict[str, Style]) -> list[Patch]:
@@ -165,14 +179,16 @@ def legend_handles(keys, styles: dict[str, Style]) -> list[Patch]:
                   linewidth=0.3, label=styles[k].label) for k in keys]
 
 
-def period_axis(ax, periods) -> float:
-    """Year ticks on the x axis; returns a bar width that fits the period spacing [yr]."""
+def period_axis(ax, periods, label: bool = True, every: int = 1) -> float:
+    """Year ticks on the x axis (a label on every ``every``-th period); returns a bar width that fits
+    the period spacing [yr]."""
     periods = np.asarray(periods, dtype=float)
     step = float(np.min(np.diff(periods))) if len(periods) > 1 else 5.0
     ax.set_xticks(periods)
-    ax.set_xticklabels([str(int(p)) for p in periods])
+    ax.set_xticklabels([str(int(p)) if i % every == 0 else "" for i, p in enumerate(periods)])
     ax.set_xlim(periods[0] - 0.6 * step, periods[-1] + 0.6 * step)
-    ax.set_xlabel("Period start [year]")
+    if label:
+        ax.set_xlabel("Period start [year]")
     ax.grid(axis="x", visible=False)
     return 0.72 * step
 
@@ -187,19 +203,26 @@ def source_line(ds: xr.Dataset) -> str:
 
 def new_figure(ds: xr.Dataset, title: str, size=(9.0, 5.0)) -> Figure:
     """A figure (Agg canvas, no pyplot state) with the common left-aligned title and source line."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.text(0.01, 0.002, source_line(ds), fontsize=7, color="#555555", ha="left", va="bottom",
-             gid="source-line")
-    fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06, rect=(0, 0.28 / size[1], 1, 1))
+    # the source line is the figure's x super-label, so the layout keeps room for it
+    fig.supxlabel(source_line(ds), x=0.01, ha="left", fontsize=7, color="#555555", gid="source-line")
+    fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06)
     return fig
 
 
-def outside_legend(fig_or_ax, handles, title: str | None = None, ncol: int = 1):
-    """Legend to the right of the plot area."""
-    kw = dict(handles=handles, title=title, ncol=ncol, frameon=False, loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), handlelength=1.6, handleheight=1.1, title_fontsize=8)
-    return fig_or_ax.legend(**kw)
+def styled(func):
+    """Run a figure function under the common rc settings (fonts, hatch width, grid)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(RC):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def fig_legend(fig: Figure, handles, title: str | None = None, spacing: float = 0.5):
+    """Figure legend right of the plots (the constrained layout leaves room for it)."""
+    return fig.legend(handles=handles, loc="outside right upper", frameon=False, title=title,
+                      handlelength=1.8, handleheight=1.2, title_fontsize=8, alignment="left",
+                      labelspacing=spacing)

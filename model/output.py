@@ -94,8 +94,12 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None) -> Path:
-    """Write ``results.nc``, the tidy CSVs, ``periods.csv`` and ``manifest.json`` into ``out``."""
+def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, post=()) -> Path:
+    """Write ``results.nc``, the tidy CSVs, ``periods.csv`` and ``manifest.json`` into ``out``.
+
+    ``post`` are callables given the temporary folder once the results are in it (figures, memo); they
+    run before the folder is moved into place, so a failure there leaves the previous results intact.
+    """
     out = Path(out)
     with atomic_folder(out) as tmp:
         _clean_attrs(ds).to_netcdf(tmp / "results.nc")
@@ -105,6 +109,8 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None) ->
         period_table(ds).to_csv(tmp / "periods.csv", index=False, float_format="%.6g")
         for name, writer in (extra_files or {}).items():
             writer(tmp / name)
+        for step in post:
+            step(tmp)
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
             "scenario": ds.attrs.get("scenario"),
