@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import platform
+import warnings
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,37 @@ from .build import build
 from .io import Inputs, load_inputs
 from .prepare import prepare
 from .results import extract
-from .solve import SolverOptions, solve
+from .solve import INFEASIBLE, InfeasibleError, SolveError, SolverOptions, solve
+
+log = logging.getLogger(__name__)
+
+#: load shedding above this (summed over periods, TWh/yr) makes a run fail unless allow_unserved is set
+UNSERVED_TOLERANCE_TWH = 1e-3
+
+
+def unserved_twh(lp, x, data) -> float:
+    """Unserved energy of a solution summed over regions and periods [TWh/yr]."""
+    v = lp.values(x, "unserved")
+    if not len(v):
+        return 0.0
+    w = data["weight"].to_numpy()[v.index.get_level_values("timestep")]
+    return float((v.to_numpy() * w).sum() / 1000)
+
+
+#: coefficient ratio above which the LP is reported as badly scaled
+RANGE_WARNING = 1e7
+
+
+def check_ranges(lp) -> dict:
+    """Log the LP's coefficient ranges; warn when the matrix spans more than :data:`RANGE_WARNING`."""
+    ranges = lp.coefficient_ranges()
+    log.info("coefficient ranges: " + ", ".join(f"{k} [{lo:.1e}, {hi:.1e}]" for k, (lo, hi) in ranges.items()))
+    lo, hi = ranges["matrix"]
+    if lo > 0 and hi / lo > RANGE_WARNING:
+        warnings.warn(f"the LP's matrix coefficients span {lo:.1e} … {hi:.1e} (ratio {hi / lo:.1e} > "
+                      f"{RANGE_WARNING:.0e}): check the units of the inputs; duals may be inaccurate",
+                      stacklevel=2)
+    return ranges
 
 
 @dataclass
@@ -51,7 +83,23 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
         data = prepare(inputs.tables, inputs.profiles, inputs.settings)
     timings["prepare_s"] = time.perf_counter() - t0
     lp, acc, timings["build_s"] = build(data, inputs.settings)
-    sol = solve(lp, solver_options(inputs.settings))
+    check_ranges(lp)
+    opts = solver_options(inputs.settings)
+    try:
+        sol = solve(lp, opts)
+    except SolveError as err:
+        if err.status not in INFEASIBLE:
+            raise
+        from .diagnose import explain_infeasible
+
+        raise InfeasibleError(err.status, explain_infeasible(data, inputs.settings, opts)) from None
+    shed = unserved_twh(lp, sol.x, data)
+    if shed > UNSERVED_TOLERANCE_TWH and not inputs.settings.allow_unserved:
+        from .diagnose import explain_infeasible
+
+        lines = explain_infeasible(data, inputs.settings, opts)
+        raise InfeasibleError("load shedding", lines + [f"the least-cost solution sheds {shed:,.2f} TWh of "
+                              f"load over the horizon (set allow_unserved: true to accept it)"])
     timings.update(sol.timings)
     t1 = time.perf_counter()
     ds = extract(lp, acc, data, sol, inputs.settings)

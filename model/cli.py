@@ -39,6 +39,16 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
     rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
                      help="another results folder to compare with (the first is the reference)")
+    sw = sub.add_parser("sweep", help="solve many variants of a scenario (a sweep file) and combine them")
+    sw.add_argument("file", help="sweep file (YAML), e.g. inputs/sweeps/ccus_cost.yaml")
+    sw.add_argument("--workers", type=int, help="local Dask worker processes (default: CPU count)")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
+    sw.add_argument("--resume", action="store_true", help="skip members an earlier run finished")
+    sw.add_argument("--out", help="results folder (default results/sweeps/<name>)")
+    sw.add_argument("--max-members", type=int, metavar="N",
+                    help="run at most N of the remaining members (finish later with --resume)")
+    sw.add_argument("--no-figures", action="store_true", help="skip the sweep figures")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     return ap
 
 

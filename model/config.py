@@ -58,6 +58,8 @@ class Settings(BaseModel):
     no_new_coal_after: int | None = Field(None, description="no new unabated coal from this year")
     ramping: bool = Field(True, description="linear ramping limits for techs with ramp_rate_per_h<1")
     allow_cap_increase: bool = Field(False, description="allow a CO2 cap path to rise after its peak")
+    allow_unserved: bool = Field(False, description="accept solutions that shed load (at the value of "
+                                 "lost load); otherwise shedding is explained as an infeasibility")
     demand_response_share: float = Field(0.0, ge=0, le=0.5,
                                          description="share of load that may shift within a day")
     demand_response_cost_cny_per_mwh: float = Field(50.0, ge=0)
@@ -318,6 +320,11 @@ def parse_override(text: str, label: str | None = None) -> Override:
         value = yaml.safe_load(raw) if raw != "" else None
     except yaml.YAMLError:
         value = raw
+    if isinstance(value, str):
+        try:
+            value = float(value)  # YAML 1.1 reads "1e-6" as text
+        except ValueError:
+            pass
     selector = [s.strip() for s in sel.split(",")] if sel else []
     params = parameters()
     if name in SETTING_NAMES:

@@ -175,6 +175,29 @@ class LP:
         self.n_rows += n
         return block
 
+    def add_terms(self, name: str, local_rows, cols, vals) -> None:
+        """Append coefficients to existing rows of constraint family ``name`` (e.g. slack columns)."""
+        block = self.cons[name]
+        self._rows.append(np.asarray(local_rows, dtype=np.int64) + block.start)
+        self._cols.append(np.asarray(cols, dtype=np.int64))
+        self._vals.append(np.broadcast_to(np.asarray(vals, float), np.shape(cols)).copy())
+
+    def relax_upper(self, cols) -> None:
+        """Remove the upper bounds of global columns ``cols``."""
+        ub = self.col_upper
+        ub[np.asarray(cols, dtype=np.int64)] = INF
+        self._ub = [ub]
+
+    def coefficient_ranges(self) -> dict:
+        """(smallest, largest) absolute non-zero of the matrix, costs, bounds and right-hand sides."""
+        def rng(v):
+            v = np.abs(v[np.isfinite(v) & (v != 0)])
+            return (float(v.min()), float(v.max())) if len(v) else (0.0, 0.0)
+        vals = np.concatenate(self._vals) if self._vals else np.empty(0)
+        return {"matrix": rng(vals), "cost": rng(self.cost),
+                "bounds": rng(np.r_[self.col_lower, self.col_upper]),
+                "rhs": rng(np.r_[self.row_lower, self.row_upper])}
+
     # -- assembled arrays ----------------------------------------------------------------------
     @property
     def col_lower(self) -> np.ndarray:

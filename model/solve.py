@@ -18,6 +18,7 @@ All routes return a :class:`Solution` with vectors in the LP's global column and
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -43,6 +44,17 @@ class SolveError(RuntimeError):
         super().__init__(message)
         self.status = status
         self.info = info or {}
+
+
+class InfeasibleError(SolveError):
+    """The scenario is infeasible; ``explanation`` lists what cannot hold, in the user's terms."""
+
+    def __init__(self, status: str, explanation: list[str]):
+        super().__init__(status, f"the scenario is infeasible ({status}):\n  " + "\n  ".join(explanation))
+        self.explanation = explanation
+
+
+INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
 
 
 @dataclass
@@ -173,9 +185,13 @@ def run_highs(handle: Handle) -> Solution:
     """Solve a loaded model; raise :class:`SolveError` unless HiGHS reports an optimum."""
     h = handle.highs
     t0 = time.perf_counter()
-    h.run()
+    main = threading.current_thread() is threading.main_thread()
+    h.HandleKeyboardInterrupt = main  # Ctrl-C cancels the solve (main thread only)
+    h.solve()
     solve_s = time.perf_counter() - t0
     status = h.modelStatusToString(h.getModelStatus())
+    if status == "Interrupted by user":
+        raise KeyboardInterrupt
     info = h.getInfo()
     details = {
         "solver": "highs " + h.version(),
@@ -188,7 +204,10 @@ def run_highs(handle: Handle) -> Solution:
         "solve_s": solve_s,
     }
     if status != "Optimal":
-        raise SolveError(status, f"HiGHS returned '{status}' after {solve_s:.1f} s", details)
+        raise SolveError(status, f"HiGHS returned '{status}' after {solve_s:.1f} s (objective of the "
+                         f"last iterate {details['objective']:.6g} bn CNY, max primal / dual infeasibility "
+                         f"{details['max_primal_infeasibility']:.1e} / {details['max_dual_infeasibility']:.1e}"
+                         f"); no results written", details)
     sol = h.getSolution()
     x = np.zeros(handle.n_cols)
     row_dual = np.zeros(handle.n_rows)

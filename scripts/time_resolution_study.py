@@ -1,0 +1,96 @@
+"""Convergence study of the time reduction (docs/time-resolution.md).
+
+Solves one period (2060, the year of the net-zero cap, greenfield apart from the plants still alive) of
+the default dataset with N representative days (hourly, and with `segments` steps per day) and with the
+full 8760-hour year, and records total cost, 2060 capacity by technology and the CO2 price. Writes
+``docs/time-resolution.csv`` and ``docs/figures/time_resolution.png``.
+
+    python scripts/time_resolution_study.py [--days 4 8 16 32] [--segments 24 8] [--no-full-year]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model import run_scenario  # noqa: E402
+
+ONE_PERIOD = ["first_period=2060", "last_period=2060", "first_period_builds=true", "build_limits=false",
+              "route=arrays"]  # the arrays route: same LP, less memory for the 8760-hour case
+TECH_GROUPS = {"wind": ["wind_onshore", "wind_offshore"], "solar": ["solar_utility", "solar_distributed"],
+               "storage": ["battery", "pumped_hydro", "hydrogen"], "firm": ["nuclear", "hydro", "gas_peaker",
+               "gas_ccgt", "gas_ccs", "coal_ccs", "coal_ccs_retrofit", "biomass", "beccs"]}
+
+
+def solve(days: int, segments: int | None) -> dict:
+    sets = ONE_PERIOD + [f"days={days}", f"segments={segments if segments and segments < 24 else 'null'}"]
+    t0 = time.perf_counter()
+    ds = run_scenario(ROOT / "inputs" / "china7", "3060", sets).results
+    cap = ds["capacity"].sum("region").sel(period=2060).to_series()
+    row = {"days": days, "segments": segments or 24, "timesteps": int(ds.sizes["timestep"]),
+           "total_cost_bn_cny": float(ds["total_cost"]), "co2_price_cny_per_t": float(ds["co2_price"][0]),
+           "seconds": round(time.perf_counter() - t0, 1), "n_variables": ds.attrs["n_variables"]}
+    for group, techs in TECH_GROUPS.items():
+        row[f"{group}_gw"] = float(cap.reindex(techs).fillna(0).sum())
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    for seg, grp in df[df["days"] < 365].groupby("segments"):
+        label = "hourly" if seg == 24 else f"{seg} steps/day"
+        base = ref if ref is not None else grp.iloc[-1]
+        axes[0].plot(grp["days"], 100 * (grp["total_cost_bn_cny"] / base["total_cost_bn_cny"] - 1), "o-",
+                     label=label)
+        axes[1].plot(grp["days"], grp["co2_price_cny_per_t"], "o-", label=label)
+        for g, m in (("wind", "o"), ("solar", "s"), ("storage", "^")):
+            axes[2].plot(grp["days"], grp[f"{g}_gw"], m + ("-" if seg == 24 else "--"), label=f"{g} ({label})")
+    if ref is not None:
+        axes[1].axhline(ref["co2_price_cny_per_t"], color="k", lw=0.8, label="8760 h")
+        for g in ("wind", "solar", "storage"):
+            axes[2].axhline(ref[f"{g}_gw"], color="k", lw=0.6, ls=":")
+    axes[0].axhspan(-2, 2, color="0.9")
+    axes[0].set(xscale="log", xlabel="representative days", ylabel="total cost vs reference [%]",
+                title="Cost error (grey: ±2 %)")
+    axes[1].set(xscale="log", xlabel="representative days", ylabel="CO2 price 2060 [CNY/t]", title="CO2 price")
+    axes[2].set(xscale="log", xlabel="representative days", ylabel="capacity 2060 [GW]", title="Capacity")
+    for ax in axes:
+        ax.legend(fontsize=7)
+    fig.suptitle("Time reduction: 2060 alone, china7, scenario 3060 (dotted/black: full 8760-hour year)")
+    fig.text(0.01, 0.01, "Source: cn-3060 scripts/time_resolution_study.py", fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--days", type=int, nargs="+", default=[4, 8, 16, 32])
+    ap.add_argument("--segments", type=int, nargs="+", default=[24, 8])
+    ap.add_argument("--no-full-year", action="store_true")
+    args = ap.parse_args()
+    rows = [solve(d, s) for s in args.segments for d in args.days]
+    if not args.no_full_year:
+        rows.append(solve(365, 24))
+    df = pd.DataFrame(rows)
+    df.to_csv(ROOT / "docs" / "time-resolution.csv", index=False)
+    full = df[df["days"] == 365]
+    plot(df, full.iloc[0] if len(full) else None, ROOT / "docs" / "figures" / "time_resolution.png")
+    print(df.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

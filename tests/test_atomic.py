@@ -1,0 +1,68 @@
+"""A run either replaces the previous results completely or leaves them untouched."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import factory
+from model import run_scenario
+from model.output import write_results
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _case(tmp_path):
+    return factory.write(tmp_path, techs=[{"tech": "gas", "fuel": "none", "efficiency": 1}],
+                         costs=[{"tech": "gas", "capex_cny_per_kw": 1000, "vom_cny_per_mwh": 100}],
+                         settings={"days": 1})
+
+
+def test_failure_while_writing_keeps_previous_results(tmp_path):
+    run = run_scenario(_case(tmp_path / "d"), "test")
+    out = tmp_path / "res"
+    write_results(run.results, out)
+    before = (out / "results.nc").read_bytes()
+
+    def broken(folder):
+        (folder / "half.txt").write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_results(run.results, out, post=[broken])
+    assert (out / "results.nc").read_bytes() == before
+    assert not (out / "half.txt").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_interrupted_run_leaves_previous_results(tmp_path):
+    """Ctrl-C (SIGINT) during the solve of a larger case: exit code 130, old results intact."""
+    out = tmp_path / "res"
+    (out).mkdir()
+    (out / "results.nc").write_text("previous")
+    cmd = [sys.executable, "run.py", "run", "--inputs", "inputs/china7", "--scenario", "3060",
+           "--days", "8", "--out", str(out), "--no-figures"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(12)  # loading and building take a few seconds; the solve well over a minute
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert (out / "results.nc").read_text() == "previous"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
+
+
+def test_killed_run_leaves_previous_results(tmp_path):
+    """SIGKILL cannot be caught: the previous folder is still whole (a stray temporary folder may stay)."""
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "results.nc").write_text("previous")
+    cmd = [sys.executable, "run.py", "run", "--inputs", "inputs/china7", "--scenario", "3060",
+           "--days", "8", "--out", str(out), "--no-figures"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(12)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert (out / "results.nc").read_text() == "previous"

@@ -1,0 +1,75 @@
+"""Infeasible scenarios are explained in the user's terms; solver failures write nothing."""
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+import factory
+from model import run_scenario
+from model.solve import InfeasibleError, SolveError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cap_case(tmp_path, cap_2020, potential=None, reserve=0.0):
+    """Coal (0.9 t/MWh) or wind (CF 0.3, potential-limited) serve a flat 100 GW load."""
+    return factory.write(
+        tmp_path,
+        techs=[{"tech": "coal", "fuel": "coal", "efficiency": 0.4, "capacity_credit": 0.9},
+               {"tech": "wind", "kind": "variable", "profile": "wind_onshore", "capacity_credit": 0.1}],
+        costs=[{"tech": "coal", "capex_cny_per_kw": 3500}, {"tech": "wind", "capex_cny_per_kw": 5000}],
+        fuels=[("coal", 0.1, False)], fuel_prices={"coal": 20},
+        demand={"A": 876.0}, profiles={"wind_onshore": {"A": [0.3] * 8760}},
+        potentials=[("A", "wind", potential)] if potential is not None else (),
+        co2_caps=[("c", 2000, cap_2020), ("c", 2100, cap_2020)],
+        settings={"co2_cap": "c", "days": 1, "reserve_margin": reserve})
+
+
+def test_too_tight_cap_is_explained(tmp_path):
+    """Wind is capped at 200 GW (≈ 526 TWh); the rest (350 TWh) must come from coal: ≥ 315 Mt. A 100 Mt
+    cap cannot hold."""
+    with pytest.raises(InfeasibleError) as err:
+        run_scenario(_cap_case(tmp_path, 100.0, potential=200.0), "test")
+    text = "\n".join(err.value.explanation)
+    assert "the 2020 CO2 cap of 100 Mt/yr cannot be met" in text
+    assert "315 Mt/yr" in text
+
+
+def test_too_small_potential_is_explained(tmp_path):
+    """Only wind (CF 0.3) can serve the flat 100 GW load: 333.3 GW are needed, the potential is 50 GW."""
+    f = factory.write(
+        tmp_path, techs=[{"tech": "wind", "kind": "variable", "profile": "wind_onshore"}],
+        costs=[{"tech": "wind", "capex_cny_per_kw": 5000}], demand={"A": 876.0},
+        profiles={"wind_onshore": {"A": [0.3] * 8760}}, potentials=[("A", "wind", 50.0)],
+        settings={"days": 1})
+    with pytest.raises(InfeasibleError) as err:
+        run_scenario(f, "test")
+    text = "\n".join(err.value.explanation)
+    assert "demand in A 2020 needs 333.3 GW of wind, more than its potential of 50.0 GW" in text
+
+
+def test_time_limit_writes_nothing(tmp_path):
+    f = _cap_case(tmp_path / "d", 1e6)
+    out = tmp_path / "out"
+    with pytest.raises(SolveError) as err:
+        run_scenario(f, "test", ["time_limit_s=1e-6", "days=365"], out=out)
+    assert "Time limit" in err.value.status
+    assert not out.exists()
+
+
+def test_badly_scaled_inputs_warn(tmp_path):
+    f = _cap_case(tmp_path, 1e6)
+    with pytest.warns(UserWarning, match="coefficients span"):
+        run_scenario(f, "test", ["efficiency[coal]=1e-8"])
+
+
+def test_cli_reports_infeasible_with_exit_code(tmp_path):
+    f = _cap_case(tmp_path, 100.0, potential=200.0)
+    res = subprocess.run([sys.executable, "run.py", "run", "--inputs", str(f), "--scenario", "test",
+                          "--out", str(tmp_path / "out"), "--no-figures"], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert res.returncode == 3
+    assert "CO2 cap of 100 Mt/yr cannot be met" in res.stderr
+    assert not (tmp_path / "out").exists()
