@@ -35,6 +35,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", "-v", action="store_true", help="solver log on the console")
     val = sub.add_parser("validate", help="check a dataset without solving")
     _common(val)
+    imp = sub.add_parser("import-load", help="write profiles/load.csv.gz from hourly provincial load in "
+                                             "the PyPSA-China layout (8760 rows x 31 province codes, MW)")
+    imp.add_argument("file", help="CSV in the PyPSA-China layout")
+    imp.add_argument("--inputs", default=DEFAULT_INPUTS, help="dataset folder to write into")
     rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep)")
     rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
     rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
@@ -90,6 +94,14 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_import_load(args) -> int:
+    from .importers import import_pypsa_china_load
+
+    path = import_pypsa_china_load(Path(args.file), Path(args.inputs))
+    print(f"Hourly load written to {path}")
+    return 0
+
+
 def cmd_report(args) -> int:
     folder = Path(args.folder)
     if (folder / "sweep.nc").exists():
@@ -115,7 +127,8 @@ def main(argv=None) -> int:
     from .solve import SolveError
 
     try:
-        commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report}
+        commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report,
+                    "import-load": cmd_import_load}
         if args.command == "sweep":
             from .sweep import cmd_sweep
 
