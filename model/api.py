@@ -138,7 +138,12 @@ def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = No
     t0 = time.perf_counter()
     inputs = load_inputs(inputs_dir, scenario, sets)
     load_s = time.perf_counter() - t0
-    run = solve_inputs(inputs)
+    if inputs.settings.foresight == "myopic":
+        from .myopic import solve_myopic
+
+        run = solve_myopic(inputs, inputs.settings.look_ahead)
+    else:
+        run = solve_inputs(inputs)
     run.timings["load_s"] = load_s
     if out is not None:
         from .output import write_results

@@ -64,6 +64,7 @@ class Settings(BaseModel):
                                          description="share of load that may shift within a day")
     demand_response_cost_cny_per_mwh: float = Field(50.0, ge=0)
     foresight: Literal["perfect", "myopic"] = "perfect"
+    look_ahead: int = Field(0, ge=0, le=8, description="myopic foresight: extra periods each step sees")
     solver: str = Field("highs", description="highs, or any solver Pyomo knows by name")
     route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS")
     solver_options: dict = Field(default_factory=dict, description="passed to the solver as is")

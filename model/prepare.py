@@ -127,7 +127,7 @@ def chronology_runs(chronology: np.ndarray):
 def _add_techs(ds, techs: pd.DataFrame, fuels: pd.DataFrame, coords) -> None:
     t = techs.set_index("tech")
     for col, unit in [("kind", "-"), ("fuel", "-"), ("profile", "-"), ("lifetime_yr", "yr"),
-                      ("efficiency", "-"), ("capture_rate", "-"), ("min_load", "-"),
+                      ("efficiency", "-"), ("capture_rate", "-"), ("min_load", "-"), ("min_capacity_factor", "-"),
                       ("ramp_rate_per_h", "1/h"), ("availability", "-"), ("capacity_credit", "-"),
                       ("storage_duration_min_h", "h"), ("storage_duration_max_h", "h"),
                       ("round_trip_efficiency", "-"), ("self_discharge_per_h", "1/h"),
@@ -183,8 +183,10 @@ def _add_existing(ds, existing: pd.DataFrame, coords) -> None:
     vint = np.unique(np.concatenate([existing["build_year"].to_numpy(int), coords["period"]]))
     coords["vintage"] = vint
     ds.coords["vintage"] = vint
+    existing = existing.assign(charge_gw=existing["charge_gw"].astype(float).fillna(existing["capacity_gw"]))
     for col, name, unit in [("capacity_gw", "existing_capacity", "GW"),
-                            ("energy_gwh", "existing_energy", "GWh")]:
+                            ("energy_gwh", "existing_energy", "GWh"),
+                            ("charge_gw", "existing_charge", "GW")]:
         arr = existing.groupby(["region", "tech", "build_year"])[col].sum().to_xarray()
         arr = arr.rename(build_year="vintage").reindex(region=coords["region"], tech=coords["tech"],
                                                        vintage=vint).fillna(0.0)

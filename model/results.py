@@ -68,6 +68,10 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
                                              "storage energy capacity")
     ds["charge_capacity"] = to_array(labelled(lp, x, "charge_capacity"), data, rtp, "GW",
                                      "separate charging capacity (e.g. electrolysers)")
+    ds["new_storage_energy_capacity"] = to_array(labelled(lp, x, "new_energy_capacity"), data, rtp, "GWh",
+                                                 "storage energy capacity built at the start of the period")
+    ds["new_charge_capacity"] = to_array(labelled(lp, x, "new_charge_capacity"), data, rtp, "GW",
+                                         "separate charging capacity built at the start of the period")
     gen = labelled(lp, x, "generation")
     dis, chg = labelled(lp, x, "discharge"), labelled(lp, x, "charge")
     disp = gen.add(dis, fill_value=0.0).sub(chg, fill_value=0.0) if len(dis) else gen

@@ -81,6 +81,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("efficiency", "float", "fraction", optional=True, **POSITIVE_FRACTION),
         Col("capture_rate", "float", "fraction", default=0.0, **FRACTION),
         Col("min_load", "float", "fraction", default=0.0, **FRACTION),
+        Col("min_capacity_factor", "float", "fraction", default=0.0, **FRACTION,
+            description="annual must-run: generation ≥ this × available capacity × 8760 h"),
         Col("ramp_rate_per_h", "float", "1/h", default=1.0, gt=0),
         Col("availability", "float", "fraction", default=1.0, **POSITIVE_FRACTION),
         Col("capacity_credit", "float", "fraction", default=0.0, **FRACTION),
@@ -122,6 +124,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("build_year", "int", "year"),
         Col("capacity_gw", "float", "GW", ge=0),
         Col("energy_gwh", "float", "GWh", default=0.0, ge=0),
+        Col("charge_gw", "float", "GW", optional=True, ge=0,
+            description="separate charging capacity (storage with separate_charge_capacity; blank = "
+                        "capacity_gw)"),
     ), description="base-year fleet by commissioning cohort"),
     Table("demand", ("region", "year"), (
         Col("region", "str", ref="regions.region"),

@@ -60,7 +60,8 @@ def build_periods(data, s) -> pd.DataFrame:
 def existing_cohorts(data) -> pd.DataFrame:
     ex = data["existing_capacity"].to_series()
     en = data["existing_energy"].to_series()
-    df = pd.DataFrame({"capacity": ex, "energy": en}).reset_index()
+    ch = data["existing_charge"].to_series()
+    df = pd.DataFrame({"capacity": ex, "energy": en, "charge": ch}).reset_index()
     return df[(df["capacity"] > 0) | (df["energy"] > 0)].reset_index(drop=True)
 
 
@@ -81,7 +82,7 @@ def alive_pairs(cohorts: pd.DataFrame, data, s) -> pd.DataFrame:
 def add(lp: LP, data, s, acc: Accumulators) -> None:
     p0 = s.first_decision_period
     existing = existing_cohorts(data).assign(new=False)
-    builds = build_periods(data, s).assign(new=True, capacity=0.0, energy=0.0)
+    builds = build_periods(data, s).assign(new=True, capacity=0.0, energy=0.0, charge=0.0)
     retro = retrofit_pairs(data)
     # vintages of the sources of retrofits, and early-retirement candidates
     base = pd.concat([existing, builds], ignore_index=True)
@@ -99,7 +100,7 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
         pd.DataFrame(columns=["region", "tech", "vintage", "period", "target"])
     # retrofit technologies' own builds: one per (region, period) with a conversion
     retro_builds = conv_idx[["region", "target", "period"]].drop_duplicates().rename(
-        columns={"target": "tech", "period": "vintage"}).assign(new=True, capacity=0.0, energy=0.0)
+        columns={"target": "tech", "period": "vintage"}).assign(new=True, capacity=0.0, energy=0.0, charge=0.0)
     builds = pd.concat([builds, retro_builds], ignore_index=True)
     pairs = pd.concat([pairs, alive_pairs(retro_builds, data, s)], ignore_index=True)
 
@@ -210,7 +211,7 @@ def _add_storage_capacity(lp, data, s, existing, builds, pairs):
     sep = set(data["tech"].to_numpy()[data["separate_charge_capacity"].to_numpy().astype(bool)])
     aw = data["annuity_weight"].to_series()
     for name, techs, capex_name, ex_col in (("energy_capacity", storage, "capex_energy", "energy"),
-                                            ("charge_capacity", sep, "capex_charge", "capacity")):
+                                            ("charge_capacity", sep, "capex_charge", "charge")):
         b = builds[builds["tech"].isin(techs)][["region", "tech", "vintage"]]
         b = b.rename(columns={"vintage": "period"}).reset_index(drop=True)
         key = pd.MultiIndex.from_frame(b[["tech", "period"]])

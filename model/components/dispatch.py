@@ -82,7 +82,7 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
     if s.ramping:
         _ramping(lp, data, idx, gen, cap_col)
     _hydro_budget(lp, data, idx, gen, cap_col, kind)
-    _register(data, idx, gen, weight, acc)
+    _register(lp, data, idx, gen, weight, acc)
 
 
 def _min_load(lp, data, idx, gen, cap_col, a):
@@ -135,13 +135,35 @@ def _hydro_budget(lp, data, idx, gen, cap_col, kind):
     lp.add_constraints("hydro_budget", rows_df, t, "<=", 0.0, unit="GWh/d")
 
 
-def _register(data, idx, gen, weight, acc: Accumulators):
+def _register(lp, data, idx, gen, weight, acc: Accumulators):
+    """Balance terms per timestep; annual energy, emissions and capture through one annual variable per
+    (region, tech, period), so the national policy rows stay short and well scaled."""
     acc.balance.add(idx, gen.positions, 1.0)
-    twh = weight / 1000.0  # GW × h/yr = GWh/yr → TWh/yr; and (kt/yr)/1000 → Mt/yr
-    net = idx["tech"].map(data["co2_net_t_per_mwh"].to_series()).to_numpy()
-    cap = idx["tech"].map(data["co2_captured_t_per_mwh"].to_series()).to_numpy()
-    acc.generation.add(idx, gen.positions, twh)
-    nz = np.flatnonzero(net != 0)
-    acc.emissions.add(idx.iloc[nz], gen.positions[nz], (net * twh)[nz])
+    rtp = idx[["region", "tech", "period"]].drop_duplicates().reset_index(drop=True)
+    annual = lp.add_variables("annual_generation", rtp, unit="TWh/yr",
+                              description="generation summed over the year's timesteps")
+    rows = pd.MultiIndex.from_frame(rtp).get_indexer(pd.MultiIndex.from_frame(idx[["region", "tech", "period"]]))
+    t = Terms().add(np.arange(len(rtp)), annual.positions, 1.0).add(rows, gen.positions, -weight / 1000.0)
+    lp.add_constraints("annual_generation_def", rtp, t, "==", 0.0, unit="TWh/yr")
+    net = rtp["tech"].map(data["co2_net_t_per_mwh"].to_series()).to_numpy()
+    cap = rtp["tech"].map(data["co2_captured_t_per_mwh"].to_series()).to_numpy()
+    acc.generation.add(rtp, annual.positions, 1.0)
+    _must_run(lp, data, rtp, annual)
+    nz = np.flatnonzero(net != 0)  # t/MWh × TWh = Mt
+    acc.emissions.add(rtp.iloc[nz], annual.positions[nz], net[nz])
     nz = np.flatnonzero(cap != 0)
-    acc.captured.add(idx.iloc[nz], gen.positions[nz], (cap * twh)[nz])
+    acc.captured.add(rtp.iloc[nz], annual.positions[nz], cap[nz])
+
+
+def _must_run(lp, data, rtp, annual):
+    """Annual generation ≥ min_capacity_factor × availability × 8760 h × capacity [TWh/yr]."""
+    f = rtp["tech"].map(data["min_capacity_factor"].to_series()).to_numpy()
+    sel = np.flatnonzero(f > 0)
+    if not len(sel):
+        return
+    avail = rtp["tech"].map(data["availability"].to_series()).to_numpy()
+    k = np.arange(len(sel))
+    cap = lp.vars["capacity"].pos(rtp.iloc[sel])
+    t = Terms().add(k, annual.positions[sel], 1.0).add(k, cap, -(f * avail * 8.76)[sel])
+    lp.add_constraints("must_run", rtp.iloc[sel], t, ">=", 0.0, unit="TWh/yr",
+                       description="annual must-run generation of heat-led and base-load plants")

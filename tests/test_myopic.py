@@ -1,0 +1,36 @@
+"""Myopic foresight: periods solved in sequence with the fleet carried forward."""
+import pytest
+
+import factory
+from model import run_scenario
+
+
+def _case(tmp_path):
+    """A cheap plant (40-year life) serves a load that doubles in 2025; no coupling surprises."""
+    return factory.write(
+        tmp_path, techs=[{"tech": "base", "fuel": "none", "efficiency": 1, "lifetime_yr": 40},
+                         {"tech": "peak", "fuel": "none", "efficiency": 1, "lifetime_yr": 10}],
+        costs=[{"tech": "base", "capex_cny_per_kw": 6000, "vom_cny_per_mwh": 10},
+               {"tech": "peak", "capex_cny_per_kw": 1500, "vom_cny_per_mwh": 300}],
+        demand={"A": 876.0},
+        settings={"first_period": 2020, "last_period": 2030, "period_years": 5, "discount_rate": 0.05,
+                  "days": 1})
+
+
+def test_myopic_never_beats_perfect_foresight(tmp_path):
+    f = _case(tmp_path)
+    perfect = run_scenario(f, "test").results
+    myopic = run_scenario(f, "test", ["foresight=myopic"]).results
+    assert float(myopic["total_cost"]) >= float(perfect["total_cost"]) * (1 - 1e-9)
+    # the 2020 build carries forward: nothing new is needed for the flat load afterwards
+    assert float(myopic["new_capacity"].sel(period=[2025, 2030]).sum()) == pytest.approx(0, abs=1e-6)
+    assert float(myopic["capacity"].sel(tech="base", period=2030).sum()) == pytest.approx(100, rel=1e-6)
+
+
+def test_myopic_equals_perfect_without_intertemporal_choice(tmp_path):
+    """With a flat load and one cost-effective plant, both see the same decisions and costs."""
+    f = _case(tmp_path)
+    perfect = run_scenario(f, "test").results
+    myopic = run_scenario(f, "test", ["foresight=myopic"]).results
+    assert float(myopic["total_cost"]) == pytest.approx(float(perfect["total_cost"]), rel=1e-6)
+    assert float(myopic["cost_npv"].sum()) == pytest.approx(float(myopic["total_cost"]), rel=1e-9)
