@@ -48,18 +48,11 @@ def test_storage_arbitrage_day(tmp_path):
     battery of 10 GW / 40 GWh with 90 % charge and discharge efficiency. Daily: charge 40/0.9 = 44.44 GWh
     at 10, deliver 36 GWh that replaces the peaker at 500. Cost per day without the battery 132,000 k CNY;
     saving 36×500 − 44.44×10 = 17,555.6 k CNY; year: 365 × 114,444.4 k CNY = 41.7722 bn CNY."""
-    f = factory.write(
-        tmp_path,
-        techs=[{"tech": "cheap", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
-               {"tech": "peaker", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
-               {"tech": "battery", "kind": "storage", "round_trip_efficiency": 0.81,
-                "charge_efficiency": 0.9, "storage_duration_max_h": 10, "new_build": False,
-                "lifetime_yr": 30}],
-        costs=[{"tech": "cheap", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 10},
-               {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500},
-               {"tech": "battery", "capex_cny_per_kw": 0}],
-        existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0), ("A", "battery", 2015, 10, 40)],
-        demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)})
+    f = two_level_case(
+        tmp_path, extra_techs=[{"tech": "battery", "kind": "storage", "round_trip_efficiency": 0.81,
+                                "charge_efficiency": 0.9, "storage_duration_max_h": 10, "new_build": False,
+                                "lifetime_yr": 30}],
+        extra_costs=[{"tech": "battery", "capex_cny_per_kw": 0}], extra_existing=[("A", "battery", 2015, 10, 40)])
     ds = solve(f)
     assert float(ds["total_cost"]) == pytest.approx(365 * (132_000 - 36 * 500 + 40 / 0.9 * 10) * 1e3 * BN,
                                                     rel=1e-8)
@@ -135,17 +128,35 @@ def test_transmission_expands_when_it_pays(tmp_path):
     assert float(ds["new_transmission_capacity"].sum()) == pytest.approx(30 / 0.95 - 10, rel=1e-6)
 
 
-def test_retirement_when_fixed_cost_exceeds_value(tmp_path):
-    """100 GW of coal (FOM 500 CNY/kW/yr) serves a flat 50 GW load; from 2025 the surplus 50 GW is
-    retired early, saving its fixed O&M. Nothing is retired in the base year."""
-    f = factory.write(
+def retirement_case(tmp_path):
+    """100 GW of coal built 2015 (40 years, 3500 CNY/kW, FOM 500 CNY/kW/yr) and a flat 50 GW load."""
+    return factory.write(
         tmp_path,
         techs=[{"tech": "coal", "fuel": "none", "efficiency": 1, "lifetime_yr": 40,
                 "early_retirement": True, "new_build": False}],
         costs=[{"tech": "coal", "capex_cny_per_kw": 3500, "fom_cny_per_kw_yr": 500, "vom_cny_per_mwh": 100}],
         existing=[("A", "coal", 2015, 100, 0)], demand={"A": 50 * 8.76},
         settings={"first_period_builds": False, "last_period": 2025, "period_years": 5, "days": 1})
-    ds = solve(f)
+
+
+def two_level_case(tmp_path, extra_techs=(), extra_costs=(), extra_existing=(), settings=None):
+    """Cheap 60 GW at 10 CNY/MWh and a peaker at 500 serving 40 GW for 12 h and 80 GW for 12 h."""
+    return factory.write(
+        tmp_path,
+        techs=[{"tech": "cheap", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
+               {"tech": "peaker", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
+               *extra_techs],
+        costs=[{"tech": "cheap", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 10},
+               {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500}, *extra_costs],
+        existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0), *extra_existing],
+        demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)},
+        settings=settings)
+
+
+def test_retirement_when_fixed_cost_exceeds_value(tmp_path):
+    """100 GW of coal (FOM 500 CNY/kW/yr) serves a flat 50 GW load; from 2025 the surplus 50 GW is
+    retired early, saving its fixed O&M. Nothing is retired in the base year."""
+    ds = solve(retirement_case(tmp_path))
     assert float(ds["retired_capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(50, rel=1e-9)
     assert float(ds["retired_capacity"].sel(period=2020).sum()) == 0
     assert float(ds["capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(50, rel=1e-9)
@@ -214,15 +225,8 @@ def test_demand_response_shifts_load_within_the_day(tmp_path):
     """25 % of load may move within the day at 50 CNY/MWh shifted. Load 40 GW (12 h) / 80 GW (12 h),
     cheap 60 GW at 10, peaker at 500. Up-shift is limited to 25 % × 40 = 10 GW off-peak, so 120 GWh a day
     moves: saving 120 × (500 − 10) − 120 × 50 = 52,800 k CNY/day on 132,000: 28.908 bn CNY/yr."""
-    f = factory.write(
-        tmp_path,
-        techs=[{"tech": "cheap", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
-               {"tech": "peaker", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30}],
-        costs=[{"tech": "cheap", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 10},
-               {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500}],
-        existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0)],
-        demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)},
-        settings={"days": 1, "demand_response_share": 0.25, "demand_response_cost_cny_per_mwh": 50})
+    f = two_level_case(tmp_path, settings={"days": 1, "demand_response_share": 0.25,
+                                           "demand_response_cost_cny_per_mwh": 50})
     ds = solve(f)
     assert float(ds["total_cost"]) == pytest.approx(365 * (132_000 - 52_800) * 1e3 * BN, rel=1e-8)
     assert float(ds["cost"].sel(component="demand_response").sum()) == pytest.approx(

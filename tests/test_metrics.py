@@ -5,7 +5,7 @@ import pytest
 import factory
 from model import run_scenario
 from model.metrics import policy_cost
-from test_cases import _cap_case
+from test_cases import _cap_case, retirement_case, two_level_case
 
 
 def _three_techs(tmp_path, mid_capex):
@@ -51,31 +51,13 @@ def test_cost_of_policy_per_tonne(tmp_path):
 def test_stranded_capital_straight_line(tmp_path):
     """50 GW of a 2015 coal cohort (40 years, 3500 CNY/kW) retired in 2025 has 30/40 of its capital
     left: 50 × 3500 × 0.75 = 131.25 bn CNY."""
-    from test_cases import test_retirement_when_fixed_cost_exceeds_value as _  # noqa: F401
-    f = factory.write(
-        tmp_path,
-        techs=[{"tech": "coal", "fuel": "none", "efficiency": 1, "lifetime_yr": 40,
-                "early_retirement": True, "new_build": False}],
-        costs=[{"tech": "coal", "capex_cny_per_kw": 3500, "fom_cny_per_kw_yr": 500, "vom_cny_per_mwh": 100}],
-        existing=[("A", "coal", 2015, 100, 0)], demand={"A": 50 * 8.76},
-        settings={"first_period_builds": False, "last_period": 2025, "period_years": 5, "days": 1})
-    ds = run_scenario(f, "test").results
+    ds = run_scenario(retirement_case(tmp_path), "test").results
     assert float(ds["stranded_capital"].sel(tech="coal", period=2025).sum()) == pytest.approx(131.25)
 
 
 def test_average_prices(tmp_path):
-    """Storage case: 12 h at 10 CNY/MWh (40 GW load), 12 h at 500 (80 GW): time-weighted 255,
+    """Two-level day: 12 h at 10 CNY/MWh (40 GW load), 12 h at 500 (80 GW): time-weighted 255,
     load-weighted (40×10 + 80×500)/120 = 336.67 CNY/MWh."""
-    from test_cases import test_storage_arbitrage_day  # noqa: F401
-    f = factory.write(
-        tmp_path,
-        techs=[{"tech": "cheap", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30},
-               {"tech": "peaker", "fuel": "none", "efficiency": 1, "new_build": False, "lifetime_yr": 30}],
-        costs=[{"tech": "cheap", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 10},
-               {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500}],
-        existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0)],
-        demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)},
-        settings={"days": 1})
-    ds = run_scenario(f, "test").results
+    ds = run_scenario(two_level_case(tmp_path, settings={"days": 1}), "test").results
     assert float(ds["price_time_weighted"].sel(region="A", period=2020)) == pytest.approx(255, rel=1e-6)
     assert float(ds["price_load_weighted"].sel(region="A", period=2020)) == pytest.approx(40400 / 120, rel=1e-6)
