@@ -3,31 +3,37 @@
 ``run_sweep("inputs/sweeps/ccus_cost.yaml")`` reads a sweep file (:mod:`model.sweep_spec`), starts a
 ``distributed.LocalCluster`` (``workers`` processes, one thread each; or connects to ``scheduler``) and
 submits one task per member. Each worker keeps one :class:`model.session.Session` per (dataset, base
-scenario, shared overrides, input checksum) in a module-level cache, so it builds the model once and
-then only updates parameters and warm-starts HiGHS from the previous basis (a structural change falls
-back to a rebuild). Members are ordered so that neighbours are close in parameter space, and each worker
+scenario, shared overrides, input checksum) in a module-level cache (:mod:`model.sweep_worker`), so it
+builds the model once and then only updates parameters and warm-starts HiGHS from the previous basis
+(a structural change falls back to a rebuild). Members are ordered so that neighbours are close in parameter space, and each worker
 gets a contiguous run of that order (other workers may steal tasks when idle).
 
 Each member is written by its worker to ``<sweep folder>/<member id>/`` atomically
 (:func:`model.output.write_results` plus ``member.json``, the member's spec); a failed member gets
-``member.json`` and ``failure.json`` (status, message) and no ``manifest.json``. The worker refuses to
-write anywhere but directly inside the sweep folder. ``resume=True`` skips members whose folder holds
+``member.json`` and ``failure.json`` (status, message) and no ``manifest.json``. The worker
+(:mod:`model.sweep_worker`) refuses to write anywhere but directly inside the sweep folder (one that
+holds the driver's ``sweep.json``). ``resume=True`` skips members whose folder holds
 ``manifest.json`` and a ``member.json`` equal to the current spec (failed members are tried again);
 ``max_members`` runs at most that many of the remaining members (an interrupted sweep, for tests or
 chunked runs). Finally ``sweep.nc``, ``key_numbers.csv``, ``failures.csv`` (:mod:`model.sweep_combine`)
 and the figures (:mod:`model.sweep_figures`) are written, each atomically.
 
-The representative days of the base scenario (with the shared overrides) are kept for every member.
+Members are solved as ``run.py run`` would solve them: an infeasible member is explained by the
+elastic re-solve of :mod:`model.diagnose` (in its message), load shedding is a failure unless
+``allow_unserved``, and members with myopic foresight are solved on their own (no session). The
+representative days of the base scenario (with the shared overrides) are kept for every member.
+
+On a cluster of other machines (``scheduler``), the workers need this package importable and the same
+paths: the dataset, and the sweep folder on a shared file system (the worker writes only into a folder
+that holds the driver's ``sweep.json``).
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
-import re
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,112 +41,10 @@ import numpy as np
 from pydantic import ValidationError
 
 from .config import InputError, _selector_mask, _settings_problems, override_tables, parse_override
-from .sweep_spec import NAME_RE, Member, SweepFileError, load_spec, make_members, order_members, params_of
+from .sweep_spec import Member, SweepFileError, load_spec, make_members, order_members, params_of
+from .sweep_worker import COMPLETE, member_dir, member_record, run_member  # noqa: F401 (re-exported)
 
-COMPLETE = "manifest.json"
-MAX_SESSIONS = 2
-_SESSIONS: OrderedDict = OrderedDict()
 log = logging.getLogger(__name__)
-
-
-# -- worker side ----------------------------------------------------------------------------------------
-def member_dir(sweep_dir, member_id: str) -> Path:
-    """``<sweep_dir>/<member_id>``, refusing ids that would lead anywhere else (PermissionError)."""
-    root = Path(sweep_dir).resolve()
-    target = (root / str(member_id)).resolve()
-    if not re.fullmatch(NAME_RE, str(member_id)) or target.parent != root:
-        raise PermissionError(f"sweep worker refuses to write to {target}: only folders directly inside "
-                              f"the sweep folder {root} may be written")
-    return target
-
-
-def session_for(inputs: str, base: str, shared: list[str], checksum: str | None):
-    """The worker's cached Session for this dataset, base scenario and shared overrides."""
-    from .io import load_inputs
-    from .session import Session
-
-    key = (str(Path(inputs).resolve()), base, tuple(shared), checksum)
-    if key in _SESSIONS:
-        _SESSIONS.move_to_end(key)
-        return _SESSIONS[key]
-    loaded = load_inputs(inputs, base, list(shared))
-    if checksum is not None and loaded.checksum != checksum:
-        raise InputError([f"{inputs}: input checksum {loaded.checksum} on the worker differs from "
-                          f"{checksum} when the sweep started; expected an unchanged dataset"])
-    session = Session(loaded)
-    _SESSIONS[key] = session
-    while len(_SESSIONS) > MAX_SESSIONS:
-        _SESSIONS.popitem(last=False)
-    return session
-
-
-def check_member(session, sets: list[str]) -> None:
-    """Validate a member's values as ``load_inputs`` would (bounds after overrides, settings, policy
-    paths); raise :class:`InputError`."""
-    from . import validate as V
-    from .io import cross_checks
-    from .schema import TABLES
-
-    inputs = session.inputs
-    table_sets = [t for t in sets if parse_override(t).table is not None]
-    tables, problems, touched = override_tables(inputs.tables, table_sets)
-    for name, cells in touched.items():
-        problems += V.check_overridden(TABLES[name], tables[name], inputs.files.get(name, name), cells)
-    try:
-        _, settings, _ = session.variant(sets)
-    except ValidationError as err:
-        problems += _settings_problems(err, "sweep member")
-    else:
-        problems += cross_checks(tables, settings, inputs.files)
-    if problems:
-        raise InputError(problems)
-
-
-def _status(err: Exception) -> str:
-    return re.sub(r"\W+", "_", str(getattr(err, "status", "error")).strip().lower()) or "error"
-
-
-def run_member(job: dict) -> dict:
-    """Solve one member on this worker and write its folder; never raises for a failed member.
-
-    ``job``: sweep_dir (absolute), inputs, base, shared, checksum, member (``Member.spec()``).
-    Returns id, status, message, seconds [s], load ('build'/'update') and key (key results or None)."""
-    from .output import atomic_folder, write_results
-    from .solve import SolveError
-    from .sweep_combine import OK, key_results
-
-    t0 = time.perf_counter()
-    target = member_dir(job["sweep_dir"], job["member"]["id"])
-    record = member_record(job)
-    out = {"id": record["id"], "status": OK, "message": "", "load": "", "key": None}
-    try:
-        session = session_for(job["inputs"], job["base"], job["shared"], job.get("checksum"))
-        check_member(session, record["sets"])
-        run = session.solve(record["sets"])
-    except InputError as err:
-        out.update(status="input_error", message="; ".join(err.problems))
-    except SolveError as err:
-        out.update(status=_status(err), message=str(err))
-    except Exception as err:  # noqa: BLE001 - a member's failure must not stop the sweep
-        out.update(status="error", message=f"{type(err).__name__}: {err}")
-    spec_text = json.dumps(record, indent=2, default=str)
-    if out["status"] == OK:
-        out["load"] = run.results.attrs.get("session_load", "")
-        write_results(run.results, target,
-                      extra_files={"member.json": lambda p: p.write_text(spec_text, encoding="utf-8")})
-        out["key"] = key_results(run.results)
-    else:
-        with atomic_folder(target) as tmp:
-            (tmp / "member.json").write_text(spec_text, encoding="utf-8")
-            (tmp / "failure.json").write_text(json.dumps({k: out[k] for k in ("status", "message")}))
-    out["seconds"] = time.perf_counter() - t0
-    return out
-
-
-def member_record(job: dict) -> dict:
-    """What ``member.json`` holds: the member spec and what it was solved from."""
-    return {**job["member"], "inputs": str(job["inputs"]), "base": job["base"],
-            "shared_sets": list(job["shared"]), "input_checksum": job.get("checksum")}
 
 
 # -- driver side ----------------------------------------------------------------------------------------
@@ -158,6 +62,7 @@ class SweepOutcome:
     dataset: object = None
 
     def summary(self) -> str:
+        """One line: members solved, failed, not run; run now or reused; seconds; failed ids."""
         n = len(self.members)
         ok = n - len(self.failed) - self.pending
         text = (f"Sweep: {n} members — {ok} solved, {len(self.failed)} failed, {self.pending} not run; "
@@ -260,7 +165,11 @@ def execute(client, jobs: list[dict], progress: bool = True) -> dict:
     from distributed import as_completed
     from tqdm import tqdm
 
-    addrs = sorted(client.scheduler_info(n_workers=-1)["workers"]) or [None]
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:  # distributed < 2025
+        info = client.scheduler_info()
+    addrs = sorted(info["workers"]) or [None]
     token = uuid.uuid4().hex[:6]
     futures = {}
     for addr, idx in zip(addrs, np.array_split(np.arange(len(jobs)), len(addrs))):
@@ -302,7 +211,8 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
     folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     _write_definition(folder, path, spec, members)
-    jobs = {m.id: {"sweep_dir": str(folder), "inputs": str(spec.inputs), "base": spec.base,
+    jobs = {m.id: {"sweep_dir": str(folder), "inputs": str(spec.inputs),
+                   "inputs_path": str(Path(spec.inputs).resolve()), "base": spec.base,
                    "shared": spec.shared_sets, "checksum": inputs.checksum, "member": m.spec()}
             for m in members}
     outcomes = {}

@@ -24,9 +24,11 @@ try:  # the memo figures' colour table, when that module is there
     from .figures_style import RC, tech_style
 
     def tech_color(tech: str) -> str:
+        """Fill colour of a technology (the memo figures' table)."""
         return tech_style(tech).color
 
     def tech_label(tech: str) -> str:
+        """Display name of a technology."""
         return tech_style(tech).label
 except ImportError:  # pragma: no cover - fallback colours
     RC = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
@@ -35,9 +37,11 @@ except ImportError:  # pragma: no cover - fallback colours
                "wind_onshore": "#6baed6", "solar_utility": "#ffe14d", "battery": "#f768a1"}
 
     def tech_color(tech: str) -> str:
+        """Fill colour of a technology (small fallback table)."""
         return _COLORS.get(tech, "#707070")
 
     def tech_label(tech: str) -> str:
+        """Display name of a technology."""
         return tech.replace("_", " ")
 
 OK = "optimal"
@@ -50,6 +54,7 @@ def _final(ds: xr.Dataset) -> int:
 
 
 def source(ds: xr.Dataset) -> str:
+    """The figures' source line: model version, sweep, base scenario, members solved, run date."""
     a = ds.attrs
     n, ok = ds.sizes["scenario"], int((ds["status"] == OK).sum())
     return (f"Source: cn-3060 model v{a.get('model_version', '?')}, sweep '{a.get('sweep', '?')}' "
@@ -133,6 +138,8 @@ def _period_ticks(ax, periods) -> None:
 
 
 def fan_capacity(ds: xr.Dataset, n_main: int = 9) -> Figure:
+    """Small multiples of national capacity [GW] for the ``n_main`` technologies with the largest
+    median final-period capacity: median, 25–75 % and 5–95 % bands over the solved samples."""
     ok = _ok(ds)
     cap = ok["capacity"]
     final = _final(ds)
@@ -159,6 +166,7 @@ def fan_capacity(ds: xr.Dataset, n_main: int = 9) -> Figure:
 
 
 def fan_emissions(ds: xr.Dataset) -> Figure:
+    """National net CO2 emissions [Mt/yr]: median and bands over the solved samples, with the cap."""
     ok = _ok(ds)
     fig = new_figure(ds, f"Net CO2 emissions across {ok.sizes['scenario']} Monte Carlo samples")
     ax = fig.add_subplot()
@@ -226,6 +234,9 @@ def _failed_note(ax, ds: xr.Dataset, cap: str) -> None:
 
 
 def mac_curve(ds: xr.Dataset, cap: str) -> Figure:
+    """Final-period CO2 price [CNY/t] against final-period net emissions [Mt/yr] (abatement relative to
+    the member with the highest emissions on the top axis); one line per combination of other swept
+    parameters."""
     ok = _ok(ds)
     final = _final(ds)
     em = ok["emissions"].sel(period=final).to_numpy()
@@ -235,9 +246,12 @@ def mac_curve(ds: xr.Dataset, cap: str) -> Figure:
     for label, idx in _groups(ok, cap):
         idx = idx[np.argsort(-em[idx])]
         ax.plot(em[idx], price[idx], marker="o", label=label or None)
+    points: dict = {}  # members at the same point share one label
     for e, p, lab in zip(em, price, ok[cap].to_numpy()):
         text = f"{lab:g}" if isinstance(lab, (float, np.floating)) else str(lab)
-        ax.annotate(f"cap {text}", (e, p), fontsize=7, xytext=(4, 4), textcoords="offset points")
+        points.setdefault((round(float(e), 3), round(float(p), 3)), []).append(text)
+    for (e, p), texts in points.items():
+        ax.annotate(f"cap {', '.join(texts)}", (e, p), fontsize=7, xytext=(4, 4), textcoords="offset points")
     ax.set_xlabel(f"Net CO2 emissions in {final} [Mt/yr]")
     ax.set_ylabel(f"CO2 price in {final} [CNY/t]")
     ax.invert_xaxis()
@@ -251,6 +265,7 @@ def mac_curve(ds: xr.Dataset, cap: str) -> Figure:
 
 
 def cost_vs_cap(ds: xr.Dataset, cap: str) -> Figure:
+    """Total system cost [bn CNY, present value] against the cap level [Mt/yr] (or bars by cap path)."""
     ok = _ok(ds)
     final = _final(ds)
     numeric = ok[cap].dtype.kind == "f"

@@ -37,15 +37,15 @@ figcaption{font-size:12px;color:#555}pre{background:#f7f7f7;padding:8px;font-siz
 
 def _table(df: pd.DataFrame, digits: int = 4) -> str:
     """An HTML table: numbers with ``digits`` significant digits, text left-aligned and escaped."""
-    head = "".join(f"<th class='t'>{html.escape(str(c))}</th>" if df[c].dtype == object else
-                   f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" if pd.api.types.is_numeric_dtype(df[c]) else
+                   f"<th class='t'>{html.escape(str(c))}</th>" for c in df.columns)
     rows = []
     for _, r in df.iterrows():
         cells = []
         for c in df.columns:
             v = r[c]
-            if isinstance(v, (float, np.floating)):
-                cells.append(f"<td>{'' if np.isnan(v) else f'{v:,.{digits}g}'}</td>")
+            if isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)):
+                cells.append(f"<td>{'' if np.isnan(v) else f'{float(v):,.{digits}g}'}</td>")
             else:
                 cells.append(f"<td class='t'>{html.escape(str(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

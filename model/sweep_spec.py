@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,6 +109,7 @@ class SweepSpec(_Strict):
 
     @property
     def design(self) -> str:
+        """The design given: one_at_a_time, grid or monte_carlo."""
         return next(d for d in DESIGNS if getattr(self, d) is not None)
 
     @property
@@ -140,9 +141,9 @@ class Member:
     values: dict[str, Any]
     varied: str = ""
     side: str = ""
-    extra: dict = field(default_factory=dict)
 
     def spec(self) -> dict:
+        """The member as a plain dict (stored in ``member.json``, sent to the workers)."""
         return asdict(self)
 
 
@@ -173,6 +174,7 @@ def fmt(v) -> str:
 
 
 def override_texts(p: Param, value) -> list[str]:
+    """The ``--set`` strings that give parameter ``p`` this value (one per target)."""
     return [f"{t}{p.op}{fmt(value)}" for t in p.targets]
 
 
