@@ -6,6 +6,10 @@ full 8760-hour year, and records total cost, 2060 capacity by technology and the
 ``docs/time-resolution.csv`` and ``docs/figures/time_resolution.png``.
 
     python scripts/time_resolution_study.py [--days 4 8 16 32] [--segments 24 8] [--no-full-year]
+    python scripts/time_resolution_study.py --plot-only      # redraw from the CSV
+
+Each solve is appended to the CSV as soon as it finishes (a row for the same days and segments is
+replaced), so the study can be run in pieces.
 """
 from __future__ import annotations
 
@@ -29,8 +33,14 @@ TECH_GROUPS = {"wind": ["wind_onshore", "wind_offshore"], "solar": ["solar_utili
                "gas_ccgt", "gas_ccs", "coal_ccs", "coal_ccs_retrofit", "biomass", "beccs"]}
 
 
+#: the full year (about a million columns) by the IPX interior point without crossover: the objective and
+#: the duals of the cap are what the study needs, and crossover on an LP this size takes hours
+FULL_YEAR = ["solver_options={solver: ipx, run_crossover: 'off'}", "solver_log=true", "threads=2"]
+
+
 def solve(days: int, segments: int | None) -> dict:
     sets = ONE_PERIOD + [f"days={days}", f"segments={segments if segments and segments < 24 else 'null'}"]
+    sets += FULL_YEAR if days == 365 else []
     t0 = time.perf_counter()
     ds = run_scenario(ROOT / "inputs" / "china7", "3060", sets).results
     cap = ds["capacity"].sum("region").sel(period=2060).to_series()
@@ -76,17 +86,34 @@ def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
     fig.savefig(path, dpi=130)
 
 
+CSV = ROOT / "docs" / "time-resolution.csv"
+
+
+def record(row: dict) -> pd.DataFrame:
+    """Add one solve to the CSV, replacing an earlier row for the same days and segments."""
+    df = pd.read_csv(CSV) if CSV.exists() else pd.DataFrame(columns=list(row))
+    df = df[~((df["days"] == row["days"]) & (df["segments"] == row["segments"]))]
+    df = pd.concat([df, pd.DataFrame([row])], ignore_index=True).sort_values(["segments", "days"])
+    df.to_csv(CSV, index=False)
+    return df
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, nargs="+", default=[4, 8, 16, 32])
     ap.add_argument("--segments", type=int, nargs="+", default=[24, 8])
     ap.add_argument("--no-full-year", action="store_true")
+    ap.add_argument("--full-year-only", action="store_true")
+    ap.add_argument("--plot-only", action="store_true")
     args = ap.parse_args()
-    rows = [solve(d, s) for s in args.segments for d in args.days]
+    runs = [] if args.full_year_only else [(d, s) for s in args.segments for d in args.days]
     if not args.no_full_year:
-        rows.append(solve(365, 24))
-    df = pd.DataFrame(rows)
-    df.to_csv(ROOT / "docs" / "time-resolution.csv", index=False)
+        runs.append((365, 24))
+    if args.plot_only:
+        runs = []
+    for d, s in runs:
+        record(solve(d, s))
+    df = pd.read_csv(CSV)
     full = df[df["days"] == 365]
     plot(df, full.iloc[0] if len(full) else None, ROOT / "docs" / "figures" / "time_resolution.png")
     print(df.to_string(index=False))

@@ -46,7 +46,13 @@ def test_interrupted_run_leaves_previous_results(tmp_path):
     cmd = [sys.executable, "run.py", "run", "--inputs", "inputs/china7", "--scenario", "3060",
            "--days", "8", "--out", str(out), "--no-figures"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(12)  # loading and building take a few seconds; the solve well over a minute
+    seen = []
+    for line in proc.stderr:  # the coefficient-range line comes just before the hand-over to HiGHS
+        seen.append(line)
+        if "coefficient ranges" in line:
+            break
+    time.sleep(6)  # Pyomo + compile take a few seconds; the interior-point iterations well over a minute
+    assert proc.poll() is None, "".join(seen)[-2000:]
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err[-2000:]
