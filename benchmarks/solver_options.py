@@ -1,6 +1,6 @@
 """HiGHS options on one LP: which method and settings solve the default case fastest.
 
-    python benchmarks/solver_options.py                       # default case (china7, 3060, 8 days × 8)
+    python benchmarks/solver_options.py                       # default case (china7, 3060, 8 days × 4)
     python benchmarks/solver_options.py --set days=4 --configs ipx_crossover hipo
 
 Each configuration is solved in a fresh process (the LP is rebuilt there; the build is not timed) through

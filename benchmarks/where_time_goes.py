@@ -5,9 +5,9 @@
     python benchmarks/where_time_goes.py --large-set days=2 --large-set segments=4     # another large case
 
 Cases: ``default`` = ``inputs/china7``, scenario 3060, the dataset's default settings (8 representative
-days × 8 segments, 9 periods, perfect foresight); ``large`` = ``inputs/china31`` (31 provinces), scenario
+days × 4 segments, 9 periods, perfect foresight); ``large`` = ``inputs/china31`` (31 provinces), scenario
 3060, 9 periods, perfect foresight, 4 days × 4 segments (the 31-province setting that solves in minutes
-here; 16 days × 8 segments is in ``provincial.py``).
+here; 16 days × 4 segments is in ``provincial.py``).
 
 Each repeat is a fresh process running the stages of :mod:`stages` (load/validate, prepare = time
 aggregation, build = numpy blocks, hand-over = Pyomo model + standard-form compile + pass to HiGHS,

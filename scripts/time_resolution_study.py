@@ -5,7 +5,8 @@ the default dataset with N representative days (hourly, and with `segments` step
 full 8760-hour year, and records total cost, 2060 capacity by technology and the CO2 price. Writes
 ``docs/time-resolution.csv`` and ``docs/figures/time_resolution.png``.
 
-    python scripts/time_resolution_study.py [--days 4 8 16 32] [--segments 24 8] [--no-full-year]
+    python scripts/time_resolution_study.py                      # days 4 ... 128 at 4 steps a day + full year
+    python scripts/time_resolution_study.py --days 4 8 16 32 --segments 24 --no-full-year    # hourly days
     python scripts/time_resolution_study.py --plot-only      # redraw from the CSV
 
 Each solve is appended to the CSV as soon as it finishes (a row for the same days and segments is
@@ -33,8 +34,10 @@ TECH_GROUPS = {"wind": ["wind_onshore", "wind_offshore"], "solar": ["solar_utili
                "gas_ccgt", "gas_ccs", "coal_ccs", "coal_ccs_retrofit", "biomass", "beccs"]}
 
 
-#: the full year (about a million columns) by the IPX interior point without crossover: the objective and
-#: the duals of the cap are what the study needs, and crossover on an LP this size takes hours
+#: the full year (365 days; at 4 steps a day 0.27 million columns, hourly 1.6 million) by the IPX interior
+#: point without crossover: the objective and the duals of the cap are what the study needs, and crossover
+#: on an LP this size takes hours. Hourly (--full-year-segments 24), IPX stops with "no progress" after
+#: 5 iterations in HiGHS 1.15 (docs/time-resolution.md).
 FULL_YEAR = ["solver_options={solver: ipx, run_crossover: 'off'}", "solver_log=true", "threads=2"]
 
 
@@ -69,7 +72,7 @@ def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
         for g, m in (("wind", "o"), ("solar", "s"), ("storage", "^")):
             axes[2].plot(grp["days"], grp[f"{g}_gw"], m + ("-" if seg == 24 else "--"), label=f"{g} ({label})")
     if ref is not None:
-        axes[1].axhline(ref["co2_price_cny_per_t"], color="k", lw=0.8, label="8760 h")
+        axes[1].axhline(ref["co2_price_cny_per_t"], color="k", lw=0.8, label="full year")
         for g in ("wind", "solar", "storage"):
             axes[2].axhline(ref[f"{g}_gw"], color="k", lw=0.6, ls=":")
     axes[0].axhspan(-2, 2, color="0.9")
@@ -79,7 +82,7 @@ def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
     axes[2].set(xscale="log", xlabel="representative days", ylabel="capacity 2060 [GW]", title="Capacity")
     for ax in axes:
         ax.legend(fontsize=7)
-    fig.suptitle("Time reduction: 2060 alone, china7, scenario 3060 (dotted/black: full 8760-hour year)")
+    fig.suptitle("Time reduction: 2060 alone, china7, scenario 3060 (black: the full year, 365 days)")
     fig.text(0.01, 0.01, "Source: cn-3060 scripts/time_resolution_study.py", fontsize=7, color="0.4")
     fig.tight_layout(rect=(0, 0.03, 1, 0.95))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,15 +103,17 @@ def record(row: dict) -> pd.DataFrame:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--days", type=int, nargs="+", default=[4, 8, 16, 32])
-    ap.add_argument("--segments", type=int, nargs="+", default=[24, 8])
+    ap.add_argument("--days", type=int, nargs="+", default=[4, 8, 16, 32, 64, 128])
+    ap.add_argument("--segments", type=int, nargs="+", default=[4])
+    ap.add_argument("--full-year-segments", type=int, default=4,
+                    help="steps a day of the full-year reference (24: hourly, 8760 steps)")
     ap.add_argument("--no-full-year", action="store_true")
     ap.add_argument("--full-year-only", action="store_true")
     ap.add_argument("--plot-only", action="store_true")
     args = ap.parse_args()
     runs = [] if args.full_year_only else [(d, s) for s in args.segments for d in args.days]
     if not args.no_full_year:
-        runs.append((365, 24))
+        runs.append((365, args.full_year_segments))
     if args.plot_only:
         runs = []
     for d, s in runs:
