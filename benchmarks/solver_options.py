@@ -21,6 +21,7 @@ from common import child_print, print_table, run_child, write_json
 
 #: name → HiGHS options replacing model.solve.HIGHS_DEFAULTS (threads handled separately)
 CONFIGS = {
+    "highs_default": {"solver": "choose", "run_crossover": "on"},
     "ipx_crossover": {"solver": "ipx", "run_crossover": "on"},
     "ipx_no_crossover": {"solver": "ipx", "run_crossover": "off"},
     "hipo_no_crossover": {"solver": "hipo", "run_crossover": "off"},
@@ -34,8 +35,8 @@ CONFIGS = {
 }
 #: HiPO (``solver=hipo``) needs a HiGHS built with its linear-algebra libraries; the PyPI wheel of
 #: highspy 1.15 rejects it ("features unavailable: amd, blas, metis, rcm"), so it is not in the defaults
-DEFAULT_CONFIGS = ["ipx_crossover", "ipx_no_crossover", "dual_simplex", "ipx_crossover_threads1",
-                   "ipx_crossover_threads2", "parallel_simplex_threads2"]
+DEFAULT_CONFIGS = ["ipx_crossover", "ipx_no_crossover", "highs_default", "dual_simplex",
+                   "ipx_crossover_threads1", "ipx_crossover_threads2"]
 
 
 def solve_once(inputs: str, scenario: str, sets: list[str], config: str, time_limit_s: float) -> dict:

@@ -104,17 +104,24 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     t1 = time.perf_counter()
     ds = extract(lp, acc, data, sol, inputs.settings)
     timings["extract_s"] = time.perf_counter() - t1
+    stamp(ds, inputs, sol.objective, sol.info.get("solver", ""), sol.status, lp.size(), timings)
+    return Run(ds, data, lp, acc, sol, timings)
+
+
+def stamp(ds: xr.Dataset, inputs: Inputs, objective: float, solver: str, status: str, size: dict,
+          timings: dict) -> None:
+    """Attributes every results Dataset carries: scenario, inputs and settings, solver, objective [bn CNY],
+    LP size (``n_variables``, ``n_constraints``, ``n_nonzeros``), versions and timings [s]."""
     ds.attrs.update({
         "scenario": inputs.scenario.name, "description": inputs.scenario.description,
-        "objective_bn_cny": sol.objective, "solver": sol.info.get("solver", ""), "status": sol.status,
+        "objective_bn_cny": objective, "solver": solver, "status": status,
         "input_checksum": inputs.checksum, "inputs": str(inputs.folder),
         "settings": inputs.settings.model_dump_json(), "overrides": "; ".join(inputs.scenario.overrides),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        **lp.size(), **versions(),
+        **size, **versions(),
     })
     for k, v in timings.items():
         ds.attrs[k] = round(float(v), 4)
-    return Run(ds, data, lp, acc, sol, timings)
 
 
 def memo_steps():

@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from . import finance
-from .api import Run, check_ranges, solver_options
+from .api import Run, check_ranges, solver_options, stamp
 from .build import build
 from .costs import COMPONENTS
 from .prepare import prepare, time_slices
@@ -86,6 +86,7 @@ def solve_myopic(inputs, look_ahead: int = 0) -> Run:
     tables = dict(inputs.tables)
     ts = time_slices(tables, inputs.profiles, s)
     steps, timings = [], {"build_s": 0.0, "solve_s": 0.0, "prepare_s": 0.0, "extract_s": 0.0}
+    largest = {"n_variables": 0, "n_constraints": 0, "n_nonzeros": 0}
     for k, p in enumerate(periods):
         window = periods[k:k + 1 + look_ahead]
         sk = s.model_copy(update={"first_period": p, "last_period": window[-1],
@@ -101,12 +102,16 @@ def solve_myopic(inputs, look_ahead: int = 0) -> Run:
         timings["build_s"] += b
         timings["solve_s"] += sol.timings["solve_s"]
         timings["prepare_s"] += t1 - t0 - b - sol.timings["solve_s"]
+        if lp.size()["n_nonzeros"] > largest["n_nonzeros"]:
+            largest = lp.size()
         run = Run(ds, data, lp, acc, sol, {})
         steps.append(ds.sel(period=[p]))
         tables = _carry_forward(tables, run, p, sk)
     full = prepare(inputs.tables, inputs.profiles, s, time=ts)
     results = combine(steps, full, s)
-    results.attrs.update({"foresight": "myopic", "look_ahead": look_ahead})
+    stamp(results, inputs, float(results["total_cost"]), sol.info.get("solver", ""), sol.status, largest,
+          timings)
+    results.attrs.update({"foresight": "myopic", "look_ahead": look_ahead, "lp_size": "largest step"})
     return Run(results, full, None, None, None, timings)
 
 

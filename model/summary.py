@@ -40,8 +40,8 @@ def summary(ds: xr.Dataset, timings: dict | None = None) -> str:
     lines = [f"Scenario {ds.attrs.get('scenario')}: {ds.attrs.get('description', '')}".rstrip(": "),
              "", "Capacity and generation by technology (national)", mix_table(ds).to_string(), "",
              "CO2 and costs by period", co2_table(ds).to_string(), "",
-             f"Total discounted system cost 2020–{ds.attrs.get('horizon_end', '')}: "
-             f"{float(ds['total_cost']):,.0f} bn CNY (real 2020, PV)".replace("–:", ":"),
+             f"Total discounted system cost, periods {int(ds['period'][0])}–{int(ds['period'][-1])}: "
+             f"{float(ds['total_cost']):,.0f} bn CNY (real 2020, PV)",
              f"Unserved energy: {float(ds['unserved_energy'].sum()):.3f} TWh over all periods"]
     if timings:
         keys = ("load_s", "prepare_s", "build_s", "pyomo_build_s", "compile_s", "handover_s", "solve_s",

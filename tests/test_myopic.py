@@ -34,3 +34,20 @@ def test_myopic_equals_perfect_without_intertemporal_choice(tmp_path):
     myopic = run_scenario(f, "test", ["foresight=myopic"]).results
     assert float(myopic["total_cost"]) == pytest.approx(float(perfect["total_cost"]), rel=1e-6)
     assert float(myopic["cost_npv"].sum()) == pytest.approx(float(myopic["total_cost"]), rel=1e-9)
+
+
+def test_myopic_run_command_writes_results_and_summary(tmp_path, capsys):
+    """``run --set foresight=myopic`` end to end: the results carry the run's attributes (scenario, LP
+    size of the largest step) and the printed summary has the problem size."""
+    import xarray as xr
+
+    from model.cli import main
+
+    f = _case(tmp_path)
+    out = tmp_path / "res"
+    assert main(["run", "--inputs", str(f), "--scenario", "test", "--set", "foresight=myopic",
+                 "--out", str(out), "--no-figures"]) == 0
+    assert "variables" in capsys.readouterr().out
+    with xr.open_dataset(out / "results.nc") as ds:
+        assert ds.attrs["scenario"] == "test" and ds.attrs["foresight"] == "myopic"
+        assert ds.attrs["n_variables"] > 0 and ds.attrs["input_checksum"]
