@@ -25,6 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .schema import TABLES, parameters
 
+#: solver option names that read or write files or folders
+_FILE_OPTION = re.compile(r"file|path|folder|dir$|director", re.IGNORECASE)
+
 
 class InputError(ValueError):
     """Bad input: ``problems`` holds one line per problem (file, row/key, column, found, expected)."""
@@ -67,10 +70,22 @@ class Settings(BaseModel):
     look_ahead: int = Field(0, ge=0, le=8, description="myopic foresight: extra periods each step sees")
     solver: str = Field("highs", description="highs, or any solver Pyomo knows by name")
     route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS")
-    solver_options: dict = Field(default_factory=dict, description="passed to the solver as is")
+    solver_options: dict = Field(default_factory=dict, description="passed to the solver as is, except "
+                                 "options that name files or folders (the run writes only its results)")
     threads: int | None = Field(None, ge=1)
     time_limit_s: float | None = Field(None, gt=0)
     solver_log: bool = Field(False, description="print the solver's log")
+
+    @field_validator("solver_options")
+    @classmethod
+    def _no_file_options(cls, v: dict) -> dict:
+        """Refuse solver options that read or write files (HiGHS ``log_file``, ``write_model_file``,
+        Gurobi ``LogFile``, ...): a scenario or sweep file must not make the solver touch paths outside
+        the results folder, e.g. on a shared Dask cluster."""
+        bad = sorted(str(k) for k in v if _FILE_OPTION.search(str(k)))
+        if bad:
+            raise ValueError(f"solver options that read or write files are not allowed: {', '.join(bad)}")
+        return v
 
     @field_validator("co2_cap", "carbon_price", "clean_share", mode="before")
     @classmethod

@@ -88,6 +88,14 @@ def reduced_cost_need(lp, sol, data, s) -> np.ndarray:
     return rc / (aw * 1e-3)
 
 
+def _not_allowed(lp, blk, data) -> np.ndarray:
+    """Builds that no capex fall could bring in: fixed to zero (e.g. the ban on new unabated coal) or
+    under a national build limit of zero."""
+    fixed = lp.col_upper[blk.start:blk.start + blk.size] <= 0
+    limit = data["build_limit"].to_series().reindex(pd.MultiIndex.from_frame(blk.index[["tech", "period"]]))
+    return fixed | (limit.to_numpy() <= 0)
+
+
 def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     """Add ``capex_reduction_to_enter`` [CNY/kW], ``…_pct`` [%] and ``…_region`` by (tech, period)."""
     from .results import to_array
@@ -102,13 +110,16 @@ def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     by_price = (kind.isin(PRICE_BASED) & ~retro).to_numpy()
     need = np.where(by_price, price_based_need(ds, data, s, builds), reduced_cost_need(lp, sol, data, s))
     need = np.where(built, 0.0, np.clip(need, 0.0, None))
+    need = np.where(_not_allowed(lp, blk, data), np.nan, need)
     capex = data["capex"].to_series().reindex(pd.MultiIndex.from_frame(builds[["tech", "period"]]))
-    df = builds.assign(need=need, capex=capex.to_numpy())
+    df = builds.assign(need=need, capex=capex.to_numpy()).dropna(subset=["need"])
     best = df.loc[df.groupby(["tech", "period"])["need"].idxmin()].set_index(["tech", "period"])
     nan = float("nan")
     ds["capex_reduction_to_enter"] = to_array(best["need"], data, ["tech", "period"], "CNY/kW",
                                               "capex fall needed before the first GW is built, in the "
-                                              "best region (0 where built); see model/entry.py", fill=nan)
+                                              "best region (0 where built; empty where a ban or a "
+                                              "zero build limit forbids building); see model/entry.py",
+                                              fill=nan)
     pct = best["need"] / best["capex"].where(best["capex"] > 0) * 100
     ds["capex_reduction_to_enter_pct"] = to_array(pct, data, ["tech", "period"], "%",
                                                   "capex fall needed to enter, share of capex", fill=nan)

@@ -51,12 +51,23 @@ def _operation(ds, data) -> None:
     avail = gen + ds["curtailment"]
     ds["curtailment_rate"] = _da((ds["curtailment"] / avail).where(avail > 1e-9), "-",
                                  "curtailed share of available wind/solar energy")
-    gross = ds["emissions_by_tech"].clip(min=0) + ds["captured_co2_by_tech"]
-    net_bio = ds["emissions_by_tech"].clip(max=0)
-    gross = gross - net_bio  # biogenic capture counts as captured of a gross flow
-    total = gross.sum("tech")
+    ds["co2_produced_by_tech"] = _da(_co2_produced(ds, data), "Mt/yr",
+                                     "CO2 from combustion before capture (fossil and biogenic)")
+    produced, captured = ds["co2_produced_by_tech"], ds["captured_co2_by_tech"]
+    ds["capture_rate_by_tech"] = _da((captured / produced).where(captured > 1e-9), "-",
+                                     "captured CO2 / CO2 produced, by technology")
+    total = produced.sum("tech")
     ds["capture_rate_realised"] = _da((ds["captured_co2"] / total).where(total > 1e-9), "-",
-                                      "captured CO2 / CO2 produced by combustion")
+                                      "captured CO2 / CO2 produced by combustion (all technologies)")
+
+
+def _co2_produced(ds, data) -> xr.DataArray:
+    """CO2 produced by combustion [Mt/yr]: captured / capture rate where there is capture (fossil CCUS
+    and BECCS alike), else the net emissions of unabated fossil plants."""
+    rate = data["capture_rate"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        via_capture = ds["captured_co2_by_tech"] / rate.where(rate > 0)
+    return xr.where(rate > 0, via_capture.fillna(0.0), ds["emissions_by_tech"].clip(min=0))
 
 
 def _annuity_by_cohort(lp, x, data, s) -> pd.Series:
@@ -128,17 +139,28 @@ def _stranded(ds, lp, x, data, s) -> None:
                                       "undepreciated capital of capacity retired early (straight line)")
 
 
+def resource_cost(ds: xr.Dataset) -> float:
+    """Present value of the system's resource cost [bn CNY]: the total cost without carbon-price
+    payments, which are a transfer from generators to the state, not a cost to society."""
+    carbon = float(ds["cost_npv"].sel(component="carbon_price")) if "cost_npv" in ds else 0.0
+    return float(ds["total_cost"]) - carbon
+
+
 def policy_cost(ds: xr.Dataset, ref: xr.Dataset) -> dict:
     """Cost of a policy against a reference run.
 
-    Returns the PV cost difference [bn CNY], the cumulative abatement over the horizon [Mt] (each
-    period's annual abatement × its years) and the average cost per tonne abated [CNY/t]: the PV cost
-    difference over the discounted abatement Σ_p W_p × abatement_p (the levelised cost of abatement).
+    Returns the PV difference of total cost as optimised (carbon-price payments included) and of
+    resource cost (without them) [bn CNY], the cumulative abatement over the horizon [Mt] (each
+    period's annual abatement × its years) and the average cost per tonne abated [CNY/t]: the PV
+    resource-cost difference over the discounted abatement Σ_p W_p × abatement_p (the levelised cost of
+    abatement). Where both runs pay a carbon price, only the resource cost measures what the policy
+    costs; the total-cost difference also moves the carbon payments.
     """
-    d_cost = float(ds["total_cost"]) - float(ref["total_cost"])
+    d_total = float(ds["total_cost"]) - float(ref["total_cost"])
+    d_cost = resource_cost(ds) - resource_cost(ref)
     annual = ref["emissions"].sum("region") - ds["emissions"].sum("region")  # Mt/yr
     years = float(np.diff(ds["period"].to_numpy()).mean()) if ds.sizes["period"] > 1 else 1.0
     discounted = float((annual * ds["period_weight"]).sum())
-    out = {"cost_difference_bn_cny": d_cost, "abatement_mt": float(annual.sum()) * years,
-           "cost_per_tonne_cny": d_cost / discounted * 1e3 if discounted > 0 else float("nan")}
-    return out
+    return {"cost_difference_bn_cny": d_cost, "total_cost_difference_bn_cny": d_total,
+            "abatement_mt": float(annual.sum()) * years,
+            "cost_per_tonne_cny": d_cost / discounted * 1e3 if discounted > 0 else float("nan")}

@@ -23,6 +23,7 @@ import xarray as xr
 from matplotlib.lines import Line2D
 
 from .figures import CAPTIONS, non_fossil_share, write_figures
+from .metrics import policy_cost, resource_cost
 from .figures_style import (RC, STORAGE, fig_legend, national, new_figure, nonzero, period_axis, stack_bars,
                             styled, styles_for, tech_frame, tech_order, tech_style, thousands)
 
@@ -84,12 +85,20 @@ def key_numbers(ds: xr.Dataset) -> list[tuple[str, str, float, int | None]]:
                  (f"Unabated coal capacity {p}", "GW", float(cap.loc[p].get("coal", 0.0)), 0),
                  (f"Non-fossil share of generation {p}", "%", float(share[p]), 1),
                  (f"CO2 price {p}", "CNY/t", float(ds["co2_price"].sel(period=p)), 0)]
-    rows += [("Total discounted system cost (PV 2020)", "bn CNY", float(ds["total_cost"]), 0),
-             ("Cumulative investment 2021–2060", "trillion CNY",
-              float(ds["investment"].sel(period=later).sum()) / 1000.0, 2)]
+    rows += [("Total discounted system cost (PV 2020)", "bn CNY", float(ds["total_cost"]), 0)]
+    if "cost_npv" in ds:
+        rows.append(("Discounted resource cost, without carbon payments (PV 2020)", "bn CNY",
+                     resource_cost(ds), 0))
+    if later:
+        rows.append((f"Cumulative investment, builds {later[0]}–{later[-1]}", "trillion CNY",
+                     float(ds["investment"].sel(period=later).sum()) / 1000.0, 2))
+    coal = [t for t in ds["tech"].to_numpy() if str(t).startswith("coal")]
     if "stranded_capital" in ds:
-        rows.append(("Stranded coal capital", ds["stranded_capital"].attrs.get("unit", "bn CNY"),
-                     float(ds["stranded_capital"].sum()), 0))
+        rows.append(("Stranded coal capital (undepreciated, all periods)", "bn CNY",
+                     float(ds["stranded_capital"].sel(tech=coal).sum()), 0))
+    if "retired_capacity" in ds:
+        rows.append(("Coal retired early, all periods", "GW",
+                     float(ds["retired_capacity"].sel(tech=coal).sum()), 0))
     rows.append(("Unserved energy, sum over periods", "TWh/yr", float(ds["unserved_energy"].sum()), 2))
     return rows
 
@@ -243,11 +252,15 @@ def _key_section(ds: xr.Dataset) -> str:
 def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
     df = comparison_frame([ds, *others])
     ref = others[0]
-    inc = float(ds["total_cost"]) - float(ref["total_cost"])
-    pct = 100 * inc / float(ref["total_cost"]) if float(ref["total_cost"]) else float("nan")
-    text = (f"<p>Incremental total discounted cost of <b>{html.escape(str(ds.attrs.get('scenario')))}</b> "
-            f"vs <b>{html.escape(str(ref.attrs.get('scenario')))}</b>: <b>{fmt(inc)} bn CNY</b> "
-            f"({fmt(pct, 1)} %, present value 2020).</p>")
+    pc = policy_cost(ds, ref)
+    inc = pc["cost_difference_bn_cny"]
+    pct = 100 * inc / resource_cost(ref) if resource_cost(ref) else float("nan")
+    me, them = (html.escape(str(d.attrs.get("scenario"))) for d in (ds, ref))
+    text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (present value 2020, resource cost: carbon-price "
+            f"payments are a transfer and left out): <b>{fmt(inc)} bn CNY</b> ({fmt(pct, 1)} %); "
+            f"with the carbon payments the difference of total cost is {fmt(pc['total_cost_difference_bn_cny'])} "
+            f"bn CNY. Cumulative abatement {fmt(pc['abatement_mt'])} Mt CO2 over the horizon; average cost "
+            f"of abatement <b>{fmt(pc['cost_per_tonne_cny'])} CNY/t</b> (PV cost ÷ discounted abatement).</p>")
     mine = dict(assumptions(ds))
     diff = [(k, v, dict(assumptions(o)).get(k, "–")) for o in others[:1] for k, v in mine.items()
             if dict(assumptions(o)).get(k) != v and k not in ("scenario", "description")]
@@ -289,8 +302,33 @@ def write_memo(results_dir: Path, compare: list[Path] = ()) -> Path:
     ds = load_results(results_dir)
     others = [load_results(Path(p)) for p in compare]
     text = render_memo(ds, memo_figures(ds, results_dir), others)
+    if others:
+        _write_atomic(results_dir / "comparison.csv", comparison_table(ds, others).to_csv())
     out = results_dir / "memo.html"
     tmp = results_dir / f".memo.html.tmp-{os.getpid()}"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
     return out
+
+
+def comparison_table(ds: xr.Dataset, others: list[xr.Dataset]) -> pd.DataFrame:
+    """The key numbers side by side plus, per other scenario, the cost of the policy against it."""
+    df = comparison_frame([ds, *others])
+    me = str(ds.attrs.get("scenario"))
+    for ref in others:
+        pc = policy_cost(ds, ref)
+        col = str(ref.attrs.get("scenario"))
+        for key, label, unit in (("cost_difference_bn_cny", "Resource cost difference (PV)", "bn CNY"),
+                                 ("total_cost_difference_bn_cny", "Total cost difference (PV, with carbon "
+                                  "payments)", "bn CNY"),
+                                 ("abatement_mt", "Cumulative abatement", "Mt"),
+                                 ("cost_per_tonne_cny", "Average cost of abatement", "CNY/t")):
+            df.loc[f"{label}: {me} vs {col}", ["Unit", me]] = [unit, pc[key]]
+    return df.rename_axis("quantity")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+

@@ -23,7 +23,7 @@ from .config import InputError, Scenario, Settings, apply_overrides, parse_overr
 from .io import Inputs
 from .prepare import prepare, time_slices
 from .results import extract
-from .solve import Handle, load, run_highs
+from .solve import Handle, load, run_highs, solve
 from .time import TimeSlices
 
 
@@ -80,16 +80,20 @@ class Session:
         sets = list(sets or [])
         t0 = time.perf_counter()
         tables, settings, scen = self.variant(sets)
+        if self.time is None:  # the base scenario's days, whichever member comes first
+            self.time = time_slices(self.inputs.tables, self.inputs.profiles, self.inputs.settings)
         ts = self._time_for(settings)
         if ts is None:
             ts = time_slices(tables, self.inputs.profiles, settings)
-            if self.time is None:
-                self.time = ts
         data = prepare(tables, self.inputs.profiles, settings, time=ts)
         timings = {"prepare_s": time.perf_counter() - t0}
         lp, acc, timings["build_s"] = build(data, settings)
-        handle, how = self._load(lp, acc, settings, timings)
-        sol = run_highs(handle)
+        if settings.solver == "highs":
+            handle, how = self._load(lp, acc, settings, timings)
+            sol = run_highs(handle)
+        else:  # another solver through Pyomo: solved afresh, no HiGHS instance to update
+            sol, how = solve(lp, solver_options(settings)), "other solver"
+            timings.update({k: v for k, v in sol.timings.items() if k != "solve_s"})
         timings.update({k: v for k, v in sol.timings.items() if k == "solve_s"})
         t1 = time.perf_counter()
         ds = extract(lp, acc, data, sol, settings)

@@ -55,6 +55,9 @@ class InfeasibleError(SolveError):
 
 
 INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
+#: Pyomo termination conditions → HiGHS model status names
+PYOMO_STATUS = {"infeasible": "Infeasible", "infeasibleOrUnbounded": "Primal infeasible or unbounded",
+                "unbounded": "Unbounded", "maxTimeLimit": "Time limit reached"}
 
 
 @dataclass
@@ -242,7 +245,9 @@ def solve_pyomo_solver(lp: LP, opts: SolverOptions) -> Solution:
     solve_s = time.perf_counter() - t1
     term = str(res.solver.termination_condition)
     if term != "optimal":
-        raise SolveError(term, f"{opts.solver} returned '{term}' after {solve_s:.1f} s")
+        # Pyomo's names in HiGHS's spelling, so infeasible models are explained the same way
+        status = PYOMO_STATUS.get(term, term)
+        raise SolveError(status, f"{opts.solver} returned '{term}' after {solve_s:.1f} s; no results written")
     m.solutions.load_from(res)
     x = np.array([v.value or 0.0 for v in pm.var_data])
     row_dual = np.array([m.dual.get(c, 0.0) for c in pm.con_data])

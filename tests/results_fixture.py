@@ -130,6 +130,7 @@ def _co2(ds: xr.Dataset) -> None:
 def _costs_and_prices(ds: xr.Dataset, scale: float, stranded: bool) -> None:
     n = len(PERIODS)
     ds["co2_cap"] = _da([np.nan, 600.0, 5.0], ("period",), "Mt/yr", "")
+    ds["period_weight"] = _da([4.5, 3.0, 1.0], ("period",), "yr", "sum of discount factors of the years")
     ds["carbon_price"] = _da([0.0, 80.0, 200.0], ("period",), "CNY/t", "")
     ds["co2_shadow_price"] = _da([0.0, 20.0, 300.0 * scale], ("period",), "CNY/t", "")
     ds["co2_price"] = ds["carbon_price"] + ds["co2_shadow_price"]
@@ -147,7 +148,7 @@ def _costs_and_prices(ds: xr.Dataset, scale: float, stranded: bool) -> None:
     ds["new_transmission_capacity"] = _da([[0.0, 10.0, 30.0]], ("line", "period"), "GW", "")
     ds["flow"] = ds["transmission_capacity"] * xr.DataArray(np.linspace(0.2, 0.8, len(DAY)), dims="timestep")
     if stranded:
-        ds["stranded_capital"] = _da([[0.0, 50.0, 120.0]] * len(REGIONS), ("region", "period"), "bn CNY", "")
+        ds["stranded_capital"] = _rtp({"coal": (0.0, 50.0, 120.0)}, 1.0)
 
 
 UNITS = {"capacity": "GW", "new_capacity": "GW", "retired_capacity": "GW", "converted_capacity": "GW",
@@ -155,7 +156,7 @@ UNITS = {"capacity": "GW", "new_capacity": "GW", "retired_capacity": "GW", "conv
          "generation": "TWh/yr", "dispatch": "GW", "charge": "GW", "curtailment": "TWh/yr", "load": "GW",
          "emissions": "Mt/yr", "emissions_by_tech": "Mt/yr", "captured_co2": "Mt/yr",
          "captured_co2_by_tech": "Mt/yr", "electricity_price": "CNY/MWh", "reserve_price": "CNY/(kW*yr)",
-         "reserve_requirement": "GW", "unserved_energy": "TWh/yr", "flow": "GW"}
+         "reserve_requirement": "GW", "unserved_energy": "TWh/yr", "flow": "GW", "stranded_capital": "bn CNY"}
 
 
 def write_inputs(folder: Path) -> Path:

@@ -8,7 +8,7 @@ from model.metrics import policy_cost
 from test_cases import _cap_case, retirement_case, two_level_case
 
 
-def _three_techs(tmp_path, mid_capex):
+def _three_techs(tmp_path, mid_capex, **extra):
     """Base (1000 CNY/kW/yr + 10 CNY/MWh), peak (200 + 200) and 'mid' (capex/10 per year + 100 CNY/MWh)
     serve a load that differs every hour (a load-duration curve without ties, so the duals are unique)."""
     rng = np.random.default_rng(7)
@@ -20,7 +20,7 @@ def _three_techs(tmp_path, mid_capex):
         costs=[{"tech": "base", "capex_cny_per_kw": 10000, "vom_cny_per_mwh": 10},
                {"tech": "peak", "capex_cny_per_kw": 2000, "vom_cny_per_mwh": 200},
                {"tech": "mid", "capex_cny_per_kw": mid_capex, "vom_cny_per_mwh": 100}],
-        demand={"A": float(load.mean()) * 8.76}, load={"A": load})
+        demand={"A": float(load.mean()) * 8.76}, load={"A": load}, **extra)
 
 
 def test_what_would_it_take_is_exact(tmp_path):
@@ -61,3 +61,36 @@ def test_average_prices(tmp_path):
     ds = run_scenario(two_level_case(tmp_path, settings={"days": 1}), "test").results
     assert float(ds["price_time_weighted"].sel(region="A", period=2020)) == pytest.approx(255, rel=1e-6)
     assert float(ds["price_load_weighted"].sel(region="A", period=2020)) == pytest.approx(40400 / 120, rel=1e-6)
+
+
+def test_capture_rates_count_biogenic_co2_once():
+    """Coal+CCUS (90 %) captures 9 of 10 Mt; BECCS (90 %) captures 9 Mt of biogenic CO2 and is −9 Mt net;
+    unabated coal emits 5 Mt. Produced: 10, 10 and 5 Mt; capture rates 0.9, 0.9 and 18/25 overall."""
+    import xarray as xr
+
+    from model.metrics import _operation
+
+    techs = ["coal", "coal_ccs", "beccs"]
+    one = dict(dims=("region", "tech", "period"), coords={"region": ["A"], "tech": techs, "period": [2060]})
+    ds = xr.Dataset({"capacity": xr.DataArray(np.ones((1, 3, 1)), **one),
+                     "generation": xr.DataArray(np.ones((1, 3, 1)), **one),
+                     "curtailment": xr.DataArray(np.zeros((1, 3, 1)), **one),
+                     "emissions_by_tech": xr.DataArray(np.array([5.0, 1.0, -9.0]).reshape(1, 3, 1), **one),
+                     "captured_co2_by_tech": xr.DataArray(np.array([0.0, 9.0, 9.0]).reshape(1, 3, 1), **one)})
+    ds["captured_co2"] = ds["captured_co2_by_tech"].sum("tech")
+    data = xr.Dataset({"capture_rate": xr.DataArray([0.0, 0.9, 0.9], dims="tech", coords={"tech": techs})})
+    _operation(ds, data)
+    assert ds["co2_produced_by_tech"].sel(region="A", period=2060).values.tolist() == pytest.approx([5, 10, 10])
+    rate = ds["capture_rate_by_tech"].sel(region="A", period=2060)
+    assert float(rate.sel(tech="coal_ccs")) == pytest.approx(0.9)
+    assert float(rate.sel(tech="beccs")) == pytest.approx(0.9)
+    assert float(ds["capture_rate_realised"].sel(region="A", period=2060)) == pytest.approx(18 / 25)
+
+
+def test_what_would_it_take_is_empty_where_building_is_forbidden(tmp_path):
+    """A national build limit of zero for 'mid': no capex fall can bring it in, so no number is given."""
+    folder = _three_techs(tmp_path, 7000, build_limits=[{"tech": "mid", "year": 2020, "max_gw_per_yr": 0}],
+                          settings={"build_limits": True})
+    ds = run_scenario(folder, "test").results
+    assert np.isnan(float(ds["capex_reduction_to_enter"].sel(tech="mid", period=2020)))
+    assert float(ds["capex_reduction_to_enter"].sel(tech="base", period=2020)) == 0

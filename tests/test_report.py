@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
 import pytest
 
 from model import report
@@ -60,16 +62,35 @@ def test_key_numbers(memo, folders):
     ref = report.load_results(folders[1])
     assert "Peak net CO2 emissions" in text
     assert report.fmt(float(ds["total_cost"])) in text
-    assert "Cumulative investment 2021–2060" in text and "13.00" in text  # 5,000 + 8,000 bn CNY
-    assert "Stranded coal capital" in text and "340" in text  # (0 + 50 + 120) × 2 regions
-    inc = float(ds["total_cost"]) - float(ref["total_cost"])
+    assert "Cumulative investment, builds 2030–2060" in text and "13.00" in text  # 5,000 + 8,000 bn CNY
+    assert "Stranded coal capital" in text and "170" in text  # 0 + 50 + 120 over both regions
+    # the policy's cost leaves out carbon payments (32 bn CNY/yr × 4 in the fixture's NPV, scaled)
+    carbon = float(ds["cost_npv"].sel(component="carbon_price"))
+    carbon_ref = float(ref["cost_npv"].sel(component="carbon_price"))
+    assert carbon == pytest.approx(128.0) and carbon_ref == pytest.approx(0.9 * 128.0)
+    inc = float(ds["total_cost"]) - carbon - (float(ref["total_cost"]) - carbon_ref)
     assert f"<b>{report.fmt(inc)} bn CNY</b>" in text
+    assert "CNY/t</b> (PV cost ÷ discounted abatement)" in text
     for header in ("Capacity 2030 [GW]", "Generation 2060 [TWh/yr]", "CO2 price [CNY/t]",
                    "Investment [bn CNY]"):
         assert header in text
     rows = dict((q, v) for q, _, v, _ in report.key_numbers(ds))
     assert rows["Peak period (first year)"] == 2020
-    assert rows["Cumulative investment 2021–2060"] == pytest.approx(13.0)
+    assert rows["Cumulative investment, builds 2030–2060"] == pytest.approx(13.0)
+    assert rows["Coal retired early, all periods"] == pytest.approx(50.0)  # 0 + 10 + 40 over both regions
+
+
+def test_comparison_csv(memo, folders):
+    table = pd.read_csv(folders[0] / "comparison.csv", index_col=0)
+    ds, ref = (report.load_results(f) for f in folders)
+    row = table.loc["Resource cost difference (PV): 3060 vs reference"]
+    carbon = [float(d["cost_npv"].sel(component="carbon_price")) for d in (ds, ref)]
+    inc = float(ds["total_cost"]) - carbon[0] - float(ref["total_cost"]) + carbon[1]
+    assert row["Unit"] == "bn CNY" and float(row["3060"]) == pytest.approx(inc)
+    # the synthetic reference emits less than the policy run: no abatement, no cost per tonne
+    assert table.loc["Average cost of abatement: 3060 vs reference", "Unit"] == "CNY/t"
+    assert np.isnan(float(table.loc["Average cost of abatement: 3060 vs reference", "3060"]))
+    assert "Δ 3060 − reference" in table.columns
 
 
 def test_comparison_and_assumptions(memo):

@@ -480,6 +480,13 @@ def _(ds):
     pass
 
 
+@case("solver-option-writes-a-file", ["--set 'solver_options={{log_file: /etc/x.log}}': setting "
+                                      "'solver_options'", "solver options that read or write files are not "
+                                      "allowed: log_file"], sets=["solver_options={log_file: /etc/x.log}"])
+def _(ds):
+    pass
+
+
 @case("unknown-parameter-by-set", ["--set 'capx[coal]*=0.9': unknown parameter 'capx'",
                                    "did you mean 'capex'?"], sets=["capx[coal]*=0.9"])
 def _(ds):
