@@ -64,11 +64,12 @@ def test_storage_arbitrage_day(tmp_path):
     assert charged == pytest.approx(365 * 40 / 0.9, rel=1e-6)
 
 
-def _cap_case(tmp_path, cap_mt):
+def _cap_case(tmp_path, cap_mt, lifetime=10):
     return factory.write(
         tmp_path,
-        techs=[{"tech": "coal", "fuel": "coal", "efficiency": 0.4},
-               {"tech": "gas_ccs", "fuel": "gas", "efficiency": 0.5, "capture_rate": 0.9}],
+        techs=[{"tech": "coal", "fuel": "coal", "efficiency": 0.4, "lifetime_yr": lifetime},
+               {"tech": "gas_ccs", "fuel": "gas", "efficiency": 0.5, "capture_rate": 0.9,
+                "lifetime_yr": lifetime}],
         costs=[{"tech": "coal", "capex_cny_per_kw": 1000}, {"tech": "gas_ccs", "capex_cny_per_kw": 1000}],
         fuels=[("coal", 0.1, False), ("gas", 0.05, False)], fuel_prices={"coal": 20, "gas": 40},
         demand={"A": 876.0}, co2_caps=[("c", 2000, cap_mt), ("c", 2100, cap_mt)],
@@ -86,6 +87,23 @@ def test_cap_forces_switch_and_co2_price(tmp_path):
     assert float(ds["co2_price"].sel(period=2020)) == pytest.approx(125.0, rel=1e-6)
     captured = float(ds["captured_co2"].sum())
     assert captured == pytest.approx(gas * 0.324, rel=1e-6)
+
+
+def test_co2_price_is_undiscounted_in_every_period(tmp_path):
+    """The same cap case over three 5-year periods (2020, 2025, 2030) discounted at 7 %/yr, plants living
+    one period: the cap's dual is in present-value bn CNY per Mt of one year's emissions; divided by the
+    period weight (Σ of its years' discount factors) it is 125 CNY/t in each period's own money."""
+    sets = ["last_period=2030", "period_years=5", "discount_rate=0.07", "days=1"]
+    ds = solve(_cap_case(tmp_path / "a", 400.0, lifetime=5), sets=sets)
+    weights = [sum(1.07 ** -(y - 2020) for y in range(p, p + 5)) for p in (2020, 2025, 2030)]
+    assert ds["period"].values.tolist() == [2020, 2025, 2030]
+    assert ds["period_weight"].values.tolist() == pytest.approx(weights)
+    assert ds["co2_price"].values.tolist() == pytest.approx([125.0] * 3, rel=1e-6)
+    assert ds["emissions"].sum("region").values.tolist() == pytest.approx([400.0] * 3, rel=1e-6)
+    # Plants living 10 years tie 2020 and 2025 to one cohort: the two periods' prices are then not
+    # unique (a kink of the value function), but their discounted sum is: 125 CNY/t × Σ W_p.
+    ds = solve(_cap_case(tmp_path / "b", 400.0, lifetime=10), sets=sets)
+    assert float((ds["co2_price"] * ds["period_weight"]).sum()) == pytest.approx(125.0 * sum(weights), rel=1e-6)
 
 
 def test_slack_cap_has_zero_price(tmp_path):

@@ -59,7 +59,10 @@ def test_policies_hold(run3060):
     cap = ds["co2_cap"]
     assert bool(((em <= cap + 1e-3) | cap.isnull()).all())
     assert float(em.sel(period=2060)) <= 1e-3
-    assert float(ds["co2_price"].sel(period=2060)) > 0
+    # the net-zero cap binds in 2060: its own shadow price, above the carbon-price floor
+    assert float(ds["co2_shadow_price"].sel(period=2060)) > 1.0
+    assert float(ds["co2_price"].sel(period=2060)) == pytest.approx(
+        float(ds["co2_shadow_price"].sel(period=2060) + ds["carbon_price"].sel(period=2060)))
     assert bool((ds["capacity"].max("period") <= data["potential"] + 1e-6).all())
     assert float(ds["unserved_energy"].sum()) < 1e-6
     new_coal = ds["new_capacity"].sel(tech="coal", period=[p for p in ds.period.values if p >= 2030])
