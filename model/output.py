@@ -33,12 +33,30 @@ CSV_TABLES = {
     "investment.csv": ("investment", "investment_bn_cny"),
 }
 
+#: derived answers (model/metrics.py), one value column each; rows without a value are left out
+METRIC_TABLES = {
+    "lcoe.csv": ("lcoe", "lcoe_cny_per_mwh"),
+    "capacity_factor.csv": ("capacity_factor", "capacity_factor"),
+    "curtailment_rate.csv": ("curtailment_rate", "curtailment_rate"),
+    "capture_rate.csv": ("capture_rate_by_tech", "capture_rate"),
+    "stranded_capital.csv": ("stranded_capital", "stranded_capital_bn_cny"),
+}
+#: several variables on the same dimensions in one table
+COMBINED_TABLES = {
+    "prices.csv": {"price_time_weighted": "price_time_weighted_cny_per_mwh",
+                   "price_load_weighted": "price_load_weighted_cny_per_mwh"},
+    "entry.csv": {"capex_reduction_to_enter": "capex_reduction_to_enter_cny_per_kw",
+                  "capex_reduction_to_enter_pct": "capex_reduction_to_enter_pct",
+                  "capex_reduction_region": "best_region"},
+}
+
 
 @contextmanager
 def atomic_folder(target: Path):
     """Yield a temporary folder; on success it replaces ``target``, on any error it is removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    restore_interrupted(target)
     tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
@@ -53,6 +71,16 @@ def atomic_folder(target: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def restore_interrupted(target: Path) -> None:
+    """Put back the previous results of ``target`` if a run was killed in the instant between moving
+    them aside and moving the new ones in (the two renames of :func:`atomic_folder`)."""
+    if target.exists():
+        return
+    old = sorted(target.parent.glob(f".{target.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if old:
+        os.replace(old[-1], target)
 
 
 def _tidy(da: xr.DataArray, value: str) -> pd.DataFrame:
@@ -75,6 +103,8 @@ def period_table(ds: xr.Dataset) -> pd.DataFrame:
         "annual_cost_bn_cny": ds["cost"].sum("component").to_numpy(),
         "investment_bn_cny": ds["investment"].to_numpy(),
     })
+    if "system_cost_per_mwh" in ds:
+        df["system_cost_cny_per_mwh"] = ds["system_cost_per_mwh"].to_numpy()
     return df
 
 
@@ -106,6 +136,16 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
         for fname, (var, col) in CSV_TABLES.items():
             if var in ds:
                 _tidy(ds[var], col).to_csv(tmp / fname, index=False, float_format="%.6g")
+        for fname, (var, col) in METRIC_TABLES.items():
+            if var in ds:
+                df = _tidy(ds[var], col)
+                df[df[col].notna() & (df[col] != 0)].to_csv(tmp / fname, index=False, float_format="%.6g")
+        for fname, cols in COMBINED_TABLES.items():
+            if all(v in ds for v in cols):
+                df = ds[list(cols)].to_dataframe().reset_index().rename(columns=cols)
+                df = df[[c for c in df.columns if c in ds[next(iter(cols))].dims or c in cols.values()]]
+                df.dropna(subset=[next(iter(cols.values()))]).to_csv(tmp / fname, index=False,
+                                                                     float_format="%.6g")
         period_table(ds).to_csv(tmp / "periods.csv", index=False, float_format="%.6g")
         for name, writer in (extra_files or {}).items():
             writer(tmp / name)

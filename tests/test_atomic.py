@@ -21,6 +21,37 @@ def _case(tmp_path):
                          settings={"days": 1})
 
 
+def test_kill_between_the_two_renames_is_repaired(tmp_path):
+    """A kill right after the old results were moved aside: the next write puts them back
+    before doing anything else, and then replaces them as usual."""
+    run = run_scenario(_case(tmp_path / "d"), "test")
+    out = tmp_path / "res"
+    write_results(run.results, out)
+    before = (out / "results.nc").read_bytes()
+    os.replace(out, tmp_path / ".res.old-deadbeef")  # the state such a kill leaves
+    from model.output import restore_interrupted
+
+    restore_interrupted(out)
+    assert (out / "results.nc").read_bytes() == before
+    os.replace(out, tmp_path / ".res.old-deadbeef")
+    write_results(run.results, out)
+    assert (out / "results.nc").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_derived_answers_are_written_as_csv(tmp_path):
+    run = run_scenario(_case(tmp_path / "d"), "test")
+    out = write_results(run.results, tmp_path / "res")
+    import pandas as pd
+
+    for name, column in (("lcoe.csv", "lcoe_cny_per_mwh"), ("capacity_factor.csv", "capacity_factor"),
+                         ("prices.csv", "price_load_weighted_cny_per_mwh"),
+                         ("entry.csv", "capex_reduction_to_enter_cny_per_kw")):
+        df = pd.read_csv(out / name)
+        assert column in df.columns and len(df) > 0, name
+    assert "system_cost_cny_per_mwh" in pd.read_csv(out / "periods.csv").columns
+
+
 def test_failure_while_writing_keeps_previous_results(tmp_path):
     run = run_scenario(_case(tmp_path / "d"), "test")
     out = tmp_path / "res"
