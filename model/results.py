@@ -95,9 +95,22 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     idx = balance_index(data)
     load = pd.Series(demand_gw(data, idx), index=pd.MultiIndex.from_frame(idx))
     ds["load"] = to_array(load, data, ["region", "period", "timestep"], "GW", "load")
+    _demand_response(ds, lp, x, data, w)
     add_costs(ds, lp, x, data, settings)
     add_metrics(ds, lp, sol, data, settings)
     return ds
+
+
+def _demand_response(ds, lp, x, data, w) -> None:
+    """Load moved within the day: ``demand_shift`` [GW] (+ load added, − load removed in a timestep) and
+    ``demand_shifted`` [TWh/yr] (energy moved, counted once)."""
+    rpt = ["region", "period", "timestep"]
+    up = to_array(labelled(lp, x, "demand_shift_up"), data, rpt, "GW")
+    down = to_array(labelled(lp, x, "demand_shift_down"), data, rpt, "GW")
+    ds["demand_shift"] = (up - down).assign_attrs(unit="GW", description="flexible load moved into (+) or "
+                                                  "out of (−) the timestep; load served = load + shift")
+    ds["demand_shifted"] = ((up * w).sum("timestep") / 1000.0).assign_attrs(
+        unit="TWh/yr", description="flexible load moved within the day (energy moved, counted once)")
 
 
 def _end_of_life(lp, x, data, settings) -> pd.Series:

@@ -249,3 +249,8 @@ def test_demand_response_shifts_load_within_the_day(tmp_path):
     assert float(ds["total_cost"]) == pytest.approx(365 * (132_000 - 52_800) * 1e3 * BN, rel=1e-8)
     assert float(ds["cost"].sel(component="demand_response").sum()) == pytest.approx(
         365 * 120 * 50 * 1e3 * BN, rel=1e-8)
+    assert float(ds["demand_shifted"].sum()) == pytest.approx(365 * 120 / 1000, rel=1e-8)  # TWh/yr
+    shift = ds["demand_shift"].sel(region="A", period=2020)
+    low = ds["load"].sel(region="A", period=2020) < 60
+    assert float(shift.where(low, drop=True).min()) == pytest.approx(10, rel=1e-8)  # +10 GW off-peak
+    assert float((shift * ds["weight"]).sum()) == pytest.approx(0, abs=1e-6)  # nets out within the day
