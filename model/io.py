@@ -85,6 +85,7 @@ def cross_checks(tables: dict, settings, files: dict) -> list[str]:
     if tables.get("techs") is not None:
         problems += V.check_techs(tables["techs"], files)
     problems += V.check_lines(tables.get("lines"), files)
+    problems += V.check_storage_potentials(tables, files)
     if settings is not None:
         problems += V.check_coverage(tables, settings, files)
         problems += V.check_existing(tables, settings, files)

@@ -91,6 +91,7 @@ def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices |
     _add_profiles(ds, techs, time, coords)
     _add_existing(ds, tables["existing"], coords)
     _add_potentials(ds, tables.get("potentials"), coords)
+    _add_energy_potentials(ds, tables.get("storage_potentials"), coords)
     _add_lines(ds, tables.get("lines"), s, coords)
     _add_policies(ds, tables, s, coords)
     ds.attrs.update({"settings": s.model_dump_json(), "first_period": int(periods[0]),
@@ -201,6 +202,16 @@ def _add_potentials(ds, pot: pd.DataFrame | None, coords) -> None:
         wide = wide.reindex(index=coords["region"], columns=coords["tech"])
         arr = np.where(wide.isna(), np.inf, wide.to_numpy(float))
     ds["potential"] = _da(arr, ("region", "tech"), coords, "GW", "upper bound on installed capacity")
+
+
+def _add_energy_potentials(ds, pot: pd.DataFrame | None, coords) -> None:
+    arr = np.full((len(coords["region"]), len(coords["tech"])), np.inf)
+    if pot is not None and len(pot):
+        wide = pot.pivot(index="region", columns="tech", values="max_gwh")
+        wide = wide.reindex(index=coords["region"], columns=coords["tech"])
+        arr = np.where(wide.isna(), np.inf, wide.to_numpy(float))
+    ds["energy_potential"] = _da(arr, ("region", "tech"), coords, "GWh",
+                                 "upper bound on storage energy capacity")
 
 
 def _add_lines(ds, lines: pd.DataFrame | None, s: Settings, coords) -> None:

@@ -152,6 +152,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("tech", "str", ref="techs.tech"),
         Col("max_gw", "float", "GW", ge=0),
     ), required=False, description="upper bounds on installed capacity"),
+    Table("storage_potentials", ("region", "tech"), (
+        Col("region", "str", ref="regions.region"),
+        Col("tech", "str", ref="techs.tech"),
+        Col("max_gwh", "float", "GWh", ge=0),
+    ), required=False, description="upper bounds on storage energy capacity (e.g. hydrogen salt caverns)"),
     Table("co2_storage", ("region",), (
         Col("region", "str", ref="regions.region"),
         Col("capacity_mt", "float", "Mt", ge=0),
@@ -191,6 +196,7 @@ ALIASES = {
     "fuel_price": "fuel_prices.price_cny_per_gj",
     "demand": "demand.demand_twh",
     "potential": "potentials.max_gw",
+    "energy_potential": "storage_potentials.max_gwh",
     "co2_cap_value": "co2_caps.co2_cap_mt",
     "carbon_price_value": "carbon_prices.price_cny_per_t",
     "line_capex": "lines.capex_cny_per_kw_km",

@@ -417,6 +417,26 @@ def check_existing(tables: dict, settings, files: dict | None = None) -> list[st
     return problems
 
 
+def check_storage_potentials(tables: dict, files: dict | None = None) -> list[str]:
+    """Storage energy potentials name storage technologies and hold the base-year energy capacity."""
+    pot, techs, ex = tables.get("storage_potentials"), tables.get("techs"), tables.get("existing")
+    if pot is None or techs is None:
+        return []
+    t, f = TABLES["storage_potentials"], _file(files, "storage_potentials")
+    kind = techs.drop_duplicates("tech").set_index("tech")["kind"]
+    problems = [f"{where(t, pot, i, f)}: column 'tech': found '{tech}' of kind '{kind[tech]}'; expected a "
+                f"storage technology" for i, tech in pot["tech"].items()
+                if tech in kind.index and kind[tech] != "storage"]
+    if ex is not None and "energy_gwh" in ex:
+        have = ex.groupby(["region", "tech"])["energy_gwh"].sum()
+        for i, row in pot.iterrows():
+            e = float(have.get((row["region"], row["tech"]), 0.0))
+            if row["max_gwh"] >= 0 and e > row["max_gwh"] + 1e-9:
+                problems.append(f"{where(t, pot, i, f)}: column 'max_gwh': found {row['max_gwh']:g} GWh; "
+                                f"expected ≥ the existing energy capacity {e:g} GWh ({_file(files, 'existing')})")
+    return problems
+
+
 def check_lines(lines: pd.DataFrame | None, files: dict | None = None) -> list[str]:
     if lines is None:
         return []

@@ -10,7 +10,8 @@ Rules (also documented in ``inputs/SOURCES.md``):
   provincial ``regions.csv``); lon/lat = mean of the provinces' points weighted by their demand in the
   first year of ``demand.csv``.
 * additive tables are summed over the provinces of a grid region: ``existing.csv`` (by tech and
-  build_year, capacity and energy), every demand table (``demand*.csv``), ``potentials.csv`` (a bound is
+  build_year, capacity and energy), every demand table (``demand*.csv``), ``potentials.csv`` and
+  ``storage_potentials.csv`` (a bound is
   written only when every province of the region has one; a missing row means "no bound") and
   ``co2_storage.csv``.
 * ``lines.csv``: lines between provinces of different grid regions are summed into one corridor per pair
@@ -49,7 +50,8 @@ REGION_NAMES = {
 }
 COPY = ("techs.csv", "costs.csv", "fuels.csv", "fuel_prices.csv", "co2_caps.csv", "carbon_prices.csv",
         "clean_shares.csv", "build_limits.csv", "scenarios.yaml")
-HANDLED = {"regions.csv", "existing.csv", "potentials.csv", "co2_storage.csv", "lines.csv"}
+HANDLED = {"regions.csv", "existing.csv", "potentials.csv", "storage_potentials.csv", "co2_storage.csv",
+           "lines.csv"}
 CF_PROFILES = ("wind_onshore", "wind_offshore", "solar_utility", "solar_distributed")
 POTENTIAL_WEIGHT = 0.1      # weight of the potential relative to installed capacity (capacity factors)
 DECIMALS = 4                # CSV tables
@@ -132,13 +134,13 @@ def aggregate_demand(d: pd.DataFrame, gmap: dict) -> pd.DataFrame:
     return out.sort_values(["region", "year"], kind="mergesort")
 
 
-def aggregate_potentials(pot: pd.DataFrame, gmap: dict) -> pd.DataFrame:
+def aggregate_potentials(pot: pd.DataFrame, gmap: dict, column: str = "max_gw") -> pd.DataFrame:
     pot = pot.assign(grid=pot["region"].map(gmap))
     members = pd.Series(gmap).groupby(pd.Series(gmap)).size()
     rows = []
     for (g, tech), grp in pot.groupby(["grid", "tech"]):
-        if grp["max_gw"].notna().sum() == members[g]:    # every province bounded
-            rows.append(dict(region=g, tech=tech, max_gw=float(grp["max_gw"].sum())))
+        if grp[column].notna().sum() == members[g]:    # every province bounded
+            rows.append({"region": g, "tech": tech, column: float(grp[column].sum())})
     return pd.DataFrame(rows).sort_values(["region", "tech"], kind="mergesort")
 
 
@@ -265,6 +267,9 @@ def aggregate(src: Path, dst: Path) -> list[str]:
     write_csv(dst / "existing.csv", aggregate_existing(read(src / "existing.csv"), gmap))
     if (src / "potentials.csv").exists():
         write_csv(dst / "potentials.csv", aggregate_potentials(read(src / "potentials.csv"), gmap), dict(max_gw=3))
+    if (src / "storage_potentials.csv").exists():
+        write_csv(dst / "storage_potentials.csv",
+                  aggregate_potentials(read(src / "storage_potentials.csv"), gmap, "max_gwh"), dict(max_gwh=1))
     if (src / "co2_storage.csv").exists():
         write_csv(dst / "co2_storage.csv", aggregate_co2_storage(read(src / "co2_storage.csv"), gmap), dict(capacity_mt=1))
     write_csv(dst / "lines.csv", aggregate_lines(read(src / "lines.csv"), gmap),

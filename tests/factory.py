@@ -29,7 +29,7 @@ def hours_profile(values_by_hour_of_day) -> np.ndarray:
 def write(folder: Path, *, regions=("A",), techs=(), costs=(), fuels=(("none", 0.0, False),),
           fuel_prices=None, existing=(), demand=None, load=None, profiles=None, lines=(),
           potentials=(), co2_caps=(), carbon_prices=(), clean_shares=(), build_limits=(),
-          co2_storage=(), settings=None, scenarios=None) -> Path:
+          co2_storage=(), storage_potentials=(), settings=None, scenarios=None) -> Path:
     """Write a dataset folder. ``demand``: {region: TWh/yr} (same every year); ``load``: {region: 8760
     array} (default flat); ``profiles``: {name: {region: 8760 array}}."""
     folder = Path(folder)
@@ -68,7 +68,8 @@ def write(folder: Path, *, regions=("A",), techs=(), costs=(), fuels=(("none", 0
                              ("carbon_prices", ["path", "year", "price_cny_per_t"], carbon_prices),
                              ("clean_shares", ["path", "year", "min_share"], clean_shares),
                              ("build_limits", ["tech", "year", "max_gw_per_yr"], build_limits),
-                             ("co2_storage", ["region", "capacity_mt"], co2_storage)):
+                             ("co2_storage", ["region", "capacity_mt"], co2_storage),
+                             ("storage_potentials", ["region", "tech", "max_gwh"], storage_potentials)):
         pd.DataFrame(list(data), columns=cols).to_csv(folder / f"{name}.csv", index=False)
     scen = {"defaults": {**BASE_SETTINGS, **(settings or {})},
             "scenarios": scenarios or {"test": {"description": "test"}}}

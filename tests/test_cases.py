@@ -64,6 +64,25 @@ def test_storage_arbitrage_day(tmp_path):
     assert charged == pytest.approx(365 * 40 / 0.9, rel=1e-6)
 
 
+def test_storage_energy_potential_binds(tmp_path):
+    """The arbitrage day with a new battery: power free, energy 100 CNY/kWh over 10 years (10 CNY/kWh/yr).
+    Each GWh of store earns 365 × (0.9 × 500 − 10/0.9) k CNY/yr = 160.2 M CNY, so the battery grows until
+    the cheap plant's spare 20 GW × 12 h = 240 GWh a day are charged (216 GWh of store) — unless the
+    region's storage energy potential of 50 GWh stops it: then cost = 48.18 − 365 × (0.9 × 50 × 500 −
+    50/0.9 × 10) × 1e-6 + 50 × 10 × 1e-3 = 40.6703 bn CNY."""
+    battery = [{"tech": "battery", "kind": "storage", "round_trip_efficiency": 0.81, "charge_efficiency": 0.9,
+                "storage_duration_max_h": 1000}]
+    cost = [{"tech": "battery", "capex_cny_per_kw": 0, "capex_energy_cny_per_kwh": 100}]
+    free = solve(two_level_case(tmp_path / "a", extra_techs=battery, extra_costs=cost, settings={"days": 1}))
+    assert float(free["storage_energy_capacity"].sum()) == pytest.approx(240 * 0.9, rel=1e-6)
+    f = two_level_case(tmp_path / "b", extra_techs=battery, extra_costs=cost, settings={"days": 1},
+                       storage_potentials=[("A", "battery", 50.0)])
+    ds = solve(f)
+    assert float(ds["storage_energy_capacity"].sum()) == pytest.approx(50, rel=1e-9)
+    saving = 365 * (0.9 * 50 * 500 - 50 / 0.9 * 10) * 1e3 * BN
+    assert float(ds["total_cost"]) == pytest.approx(365 * 132_000 * 1e3 * BN - saving + 0.5, rel=1e-8)
+
+
 def _cap_case(tmp_path, cap_mt, lifetime=10):
     return factory.write(
         tmp_path,
@@ -157,7 +176,7 @@ def retirement_case(tmp_path):
         settings={"first_period_builds": False, "last_period": 2025, "period_years": 5, "days": 1})
 
 
-def two_level_case(tmp_path, extra_techs=(), extra_costs=(), extra_existing=(), settings=None):
+def two_level_case(tmp_path, extra_techs=(), extra_costs=(), extra_existing=(), settings=None, **extra):
     """Cheap 60 GW at 10 CNY/MWh and a peaker at 500 serving 40 GW for 12 h and 80 GW for 12 h."""
     return factory.write(
         tmp_path,
@@ -168,7 +187,7 @@ def two_level_case(tmp_path, extra_techs=(), extra_costs=(), extra_existing=(), 
                {"tech": "peaker", "capex_cny_per_kw": 0, "vom_cny_per_mwh": 500}, *extra_costs],
         existing=[("A", "cheap", 2015, 60, 0), ("A", "peaker", 2015, 100, 0), *extra_existing],
         demand={"A": 60 * 8.76}, load={"A": factory.hours_profile([40] * 12 + [80] * 12)},
-        settings=settings)
+        settings=settings, **extra)
 
 
 def test_retirement_when_fixed_cost_exceeds_value(tmp_path):

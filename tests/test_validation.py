@@ -442,6 +442,21 @@ def _(ds):
     replace_text(ds, "scenarios.yaml", "carbon_price: ets_current", "carbon_price: ets_curent")
 
 
+@case("storage-potential-of-a-generator", ["storage_potentials.csv: row {row} (region=North, tech=coal): "
+                                           "column 'tech': found 'coal' of kind 'thermal'; expected a storage "
+                                           "technology"])
+def _(ds):
+    return {"row": append_row(ds, "storage_potentials.csv", {"region": "North", "tech": "coal", "max_gwh": "5"})}
+
+
+@case("storage-potential-below-existing", ["storage_potentials.csv: row {row} (region=North, tech=pumped_hydro): "
+                                           "column 'max_gwh': found 1 GWh; expected ≥ the existing energy "
+                                           "capacity"])
+def _(ds):
+    return {"row": append_row(ds, "storage_potentials.csv",
+                              {"region": "North", "tech": "pumped_hydro", "max_gwh": "1"})}
+
+
 # scenarios.yaml and overrides
 @case("malformed-yaml", ["scenarios.yaml: line 11, column 2: malformed YAML",
                          "could not find expected ':'"])

@@ -22,7 +22,8 @@ period's midpoint precedes its end of life (``p + n/2 < v + L``).
     \sum_q (retire_{r,t,v,q} + convert_{r,t,v,q}) \le existing_{r,t,v} + new_{r,t,v}
 
 Objective: ``capex × annuity_weight`` on new capacity (annuities inside the horizon only), fixed O&M ×
-period weight on capacity. Potentials bound ``capacity``.
+period weight on capacity. Potentials bound ``capacity`` [GW]; storage energy potentials bound
+``energy_capacity`` [GWh].
 """
 from __future__ import annotations
 
@@ -220,7 +221,11 @@ def _add_storage_capacity(lp, data, s, existing, builds, pairs):
         nv = lp.add_variables("new_" + name, b, cost=cost, unit=unit)
         p = pairs[pairs["tech"].isin(techs)]
         idx = p[["region", "tech", "period"]].drop_duplicates().reset_index(drop=True)
-        var = lp.add_variables(name, idx, unit=unit)
+        ub = np.inf
+        if name == "energy_capacity":  # storage energy potentials (salt caverns, reservoirs) [GWh]
+            ub = data["energy_potential"].to_series().reindex(
+                pd.MultiIndex.from_frame(idx[["region", "tech"]])).fillna(np.inf).to_numpy()
+        var = lp.add_variables(name, idx, ub=ub, unit=unit)
         rows = var.lookup()
         t = Terms().add(np.arange(len(idx)), var.positions, 1.0)
         pn = p[p["new"]]
