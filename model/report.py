@@ -99,7 +99,24 @@ def key_numbers(ds: xr.Dataset) -> list[tuple[str, str, float, int | None]]:
     if "retired_capacity" in ds:
         rows.append(("Coal retired early, all periods", "GW",
                      float(ds["retired_capacity"].sel(tech=coal).sum()), 0))
+    rows += _flexibility_numbers(ds, p60, vre)
     rows.append(("Unserved energy, sum over periods", "TWh/yr", float(ds["unserved_energy"].sum()), 2))
+    return rows
+
+
+def _flexibility_numbers(ds: xr.Dataset, p: int, vre: list[str]) -> list[tuple[str, str, float, int]]:
+    """Curtailment, storage and flexible demand in period ``p``: what flexibility options change."""
+    curt = float(ds["curtailment"].sel(period=p, tech=vre).sum())
+    avail = curt + float(ds["generation"].sel(period=p, tech=vre).sum())
+    store = [t for t in ds["tech"].to_numpy() if t in STORAGE]
+    rows = [(f"Wind and solar curtailment {p}", "%", 100 * curt / avail if avail > 0 else float("nan"), 1),
+            (f"Storage power {p}", "GW", float(ds["capacity"].sel(period=p, tech=store).sum()), 0),
+            (f"Storage energy {p}", "GWh", float(ds["storage_energy_capacity"].sel(period=p).sum()), 0)]
+    if "hydrogen" in ds["tech"].to_numpy():
+        rows.append((f"Hydrogen storage energy {p}", "GWh",
+                     float(ds["storage_energy_capacity"].sel(period=p, tech="hydrogen").sum()), 0))
+    if "demand_shifted" in ds:
+        rows.append((f"Flexible demand shifted {p}", "TWh/yr", float(ds["demand_shifted"].sel(period=p).sum()), 1))
     return rows
 
 

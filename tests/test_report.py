@@ -77,6 +77,11 @@ def test_key_numbers(memo, folders):
     rows = dict((q, v) for q, _, v, _ in report.key_numbers(ds))
     assert rows["Peak period (first year)"] == 2020
     assert rows["Cumulative investment, builds 2030–2060"] == pytest.approx(13.0)
+    vre = [t for t in ds["tech"].to_numpy() if str(t).startswith(("wind", "solar"))]
+    curt = float(ds["curtailment"].sel(period=2060, tech=vre).sum())
+    gen = float(ds["generation"].sel(period=2060, tech=vre).sum())
+    assert rows["Wind and solar curtailment 2060"] == pytest.approx(100 * curt / (curt + gen)) and curt > 0
+    assert rows["Storage energy 2060"] == pytest.approx(float(ds["storage_energy_capacity"].sel(period=2060).sum()))
     assert rows["Coal retired early, all periods"] == pytest.approx(50.0)  # 0 + 10 + 40 over both regions
 
 
