@@ -201,6 +201,46 @@ def test_retirement_when_fixed_cost_exceeds_value(tmp_path):
     assert float(fom.sel(period=2025)) == pytest.approx(50 * 500 * 1e-3, rel=1e-9)
 
 
+def _fom_case(tmp_path, fom, extra_existing=()):
+    """50 GW of 2015 coal (VOM 150 CNY/MWh, fixed O&M ``fom``) and a flat 50 GW load; from 2025 a new
+    plant can be built: 10,000 CNY/kW over 10 years (1000 CNY/kW/yr at discount 0) + VOM 100 CNY/MWh."""
+    return factory.write(
+        tmp_path,
+        techs=[{"tech": "coal", "fuel": "none", "efficiency": 1, "lifetime_yr": 40, "early_retirement": True,
+                "new_build": False},
+               {"tech": "new", "fuel": "none", "efficiency": 1, "lifetime_yr": 10}],
+        costs=[{"tech": "coal", "capex_cny_per_kw": 3500, "fom_cny_per_kw_yr": fom, "vom_cny_per_mwh": 150},
+               {"tech": "new", "capex_cny_per_kw": 10000, "vom_cny_per_mwh": 100}],
+        existing=[("A", "coal", 2015, 50, 0), *extra_existing], demand={"A": 50 * 8.76},
+        settings={"first_period_builds": False, "last_period": 2025, "period_years": 5, "days": 1})
+
+
+def test_end_of_life_is_not_retired_twice(tmp_path):
+    """A 1984 cohort of 10 GW reaches the end of its 40 years before 2025 (midpoint rule): it leaves at
+    end of life and is not counted again among the early retirements, which take only the 50 GW still
+    alive (FOM 600, so every living plant is replaced)."""
+    ds = solve(_fom_case(tmp_path, 600, extra_existing=[("A", "coal", 1984, 10, 0)]))
+    assert float(ds["capacity"].sel(tech="coal", period=2020).sum()) == pytest.approx(60)
+    assert float(ds["retired_end_of_life"].sel(tech="coal", period=2025).sum()) == pytest.approx(10)
+    assert float(ds["retired_capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(50, abs=1e-6)
+    assert float(ds["capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("fom, retired", [(500, 0.0), (600, 50.0)])
+def test_retirement_when_fixed_om_exceeds_the_plants_value(tmp_path, fom, retired):
+    """Keeping a kW of coal costs FOM + 8.76 × 150 = FOM + 1314 CNY/kW/yr; replacing it costs 1000 +
+    876 = 1876. FOM 500 (1814): kept; FOM 600 (1914): all 50 GW retired in 2025 and replaced. Cost (bn
+    CNY, 5 years a period): 2020 5 × 50 × (FOM + 1314) × 1e-3, plus 2025 the same (kept) or 5 × 50 × 1876
+    × 1e-3 (replaced)."""
+    ds = solve(_fom_case(tmp_path, fom))
+    assert float(ds["retired_capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(retired, abs=1e-6)
+    assert float(ds["new_capacity"].sel(tech="new", period=2025).sum()) == pytest.approx(retired, abs=1e-6)
+    keep = 5 * 50 * (fom + 1314) * 1e-3
+    assert float(ds["total_cost"]) == pytest.approx(keep + (keep if not retired else 5 * 50 * 1876 * 1e-3),
+                                                    rel=1e-9)
+    assert float(ds["stranded_capital"].sum()) == pytest.approx(retired * 3500 * 30 / 40 * 1e-3, abs=1e-9)
+
+
 def test_min_load_keeps_inflexible_plant_running(tmp_path):
     """Nuclear (VOM 200) with 50 % minimum load must run at ≥ 50 GW although gas (VOM 100) is cheaper."""
     f = factory.write(
