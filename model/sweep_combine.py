@@ -88,6 +88,9 @@ def combine(members, params, outcomes: dict, attrs: dict) -> xr.Dataset:
             ds[name].attrs = dict(template[name].attrs)
     ds["member_seconds"] = ("scenario", [float(outcomes.get(i, {}).get("seconds") or np.nan) for i in ids])
     ds["member_seconds"].attrs = {"unit": "s", "description": "wall time of the member on its worker"}
+    ds["member_solve_seconds"] = ("scenario", [float(outcomes.get(i, {}).get("solve_seconds") or np.nan)
+                                               for i in ids])
+    ds["member_solve_seconds"].attrs = {"unit": "s", "description": "of which the solver's own time"}
     ds["model_load"] = ("scenario", np.array([outcomes.get(i, {}).get("load", "") for i in ids], dtype=str))
     ds["model_load"].attrs = {"unit": "-", "description": "build: model built; update: loaded model re-used"}
     coords = {"label": [m.label for m in members],
@@ -103,6 +106,15 @@ def combine(members, params, outcomes: dict, attrs: dict) -> xr.Dataset:
                              "unit": "factor on the base value" if p.op == "*=" else param_unit(p.targets[0])}
     ds.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v, default=str))
                      for k, v in attrs.items()})
+    return ds
+
+
+def open_sweep(path) -> xr.Dataset:
+    """``sweep.nc`` with an index on every swept parameter's coordinate, so ``ds.sel(solar_capex=1.2)``
+    works (netCDF keeps the coordinates but not their indexes)."""
+    ds = xr.load_dataset(path)
+    for name in [c for c in ds.coords if "parameter" in ds[c].attrs and ds[c].dims == ("scenario",)]:
+        ds = ds.set_xindex(name)
     return ds
 
 

@@ -154,6 +154,7 @@ def run_member(job: dict) -> dict:
     spec_text = json.dumps(record, indent=2, default=str)
     if out["status"] == OK:
         out["load"] = run.results.attrs.get("session_load", "")
+        out["solve_seconds"] = run.results.attrs.get("solve_s")
         write_results(run.results, target,
                       extra_files={"member.json": lambda p: p.write_text(spec_text, encoding="utf-8")})
         out["key"] = key_results(run.results)

@@ -90,6 +90,14 @@ def test_cluster_sweep_equals_independent_runs(data, tmp_path):
         assert (tmp_path / "out" / m.id / "manifest.json").is_file()
         assert json.loads((tmp_path / "out" / m.id / "member.json").read_text())["sets"] == m.sets
     assert set(ds["model_load"].to_numpy()) <= {"build", "update"} and "update" in ds["model_load"].to_numpy()
+    assert bool((ds["member_solve_seconds"] <= ds["member_seconds"]).all())
+    from model.sweep_combine import open_sweep
+
+    indexed = open_sweep(tmp_path / "out" / "sweep.nc")  # parameter coordinates usable in .sel
+    cheap = indexed.sel(capex_solar=0.8)
+    assert cheap.sizes["scenario"] == 2 and set(cheap["capex_solar"].to_numpy()) == {0.8}
+    by = indexed["total_cost"].groupby("capex_solar").mean()
+    assert by.sizes["capex_solar"] == 2
     kn = (tmp_path / "out" / "key_numbers.csv").read_text().splitlines()
     assert len(kn) == 5 and "total_cost_bn_cny" in kn[0] and "capacity_2060_gw_solar" in kn[0]
     figs = {p.name for p in (tmp_path / "out" / "figures").iterdir()}
