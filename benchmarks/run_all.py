@@ -1,6 +1,7 @@
 """Run every benchmark in turn (``make bench``) and print one line of headline figures per benchmark.
 
-    python benchmarks/run_all.py                 # all four questions, full settings (about 1.5 h on 2 cores)
+    python benchmarks/run_all.py                 # the four questions, the 31-province case and the HiGHS
+                                                 # options, full settings (2–3 h on 2 cores)
     python benchmarks/run_all.py --quick         # smaller cases, one repeat (about 15 min): a smoke run
 
 Each benchmark is its own script (run it alone for its options) and writes ``benchmarks/out/<name>.json``
@@ -25,6 +26,8 @@ BENCHMARKS = {
     "scaling": ([], ["--axes", "days", "regions", "--days", "2", "4"]),
     "peer_pypsa": ([], ["--days", "2", "--segments", "4", "--repeats", "1"]),
     "sweep_throughput": ([], ["--members", "4", "--days", "2", "--segments", "4"]),
+    "provincial": ([], ["--days", "2", "--modes", "myopic"]),
+    "solver_options": ([], ["--set", "days=2", "--configs", "ipx_crossover", "ipx_no_crossover"]),
 }
 HEADLINE = ("overhead_ratio", "solve_s", "build_s", "peak_rss_mb", "n_variables", "solve_exponent",
             "objective_rel_diff", "time_ratio_vs_pypsa", "seconds_per_scenario_sweep", "speedup")

@@ -55,6 +55,11 @@ class InfeasibleError(SolveError):
 
 
 INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
+#: each solver's own names of the thread count and the time limit [s], by the first part of its Pyomo name
+OPTION_NAMES = {"gurobi": ("Threads", "TimeLimit"), "copt": ("Threads", "TimeLimit"),
+                "cplex": ("threads", "timelimit"), "cbc": ("threads", "seconds"), "glpk": (None, "tmlim"),
+                "appsi": ("threads", "time_limit"), "highs": ("threads", "time_limit"),
+                "xpress": ("threads", "maxtime"), "mosek": ("MSK_IPAR_NUM_THREADS", "MSK_DPAR_OPTIMIZER_MAX_TIME")}
 #: Pyomo termination conditions → HiGHS model status names
 PYOMO_STATUS = {"infeasible": "Infeasible", "infeasibleOrUnbounded": "Primal infeasible or unbounded",
                 "unbounded": "Unbounded", "maxTimeLimit": "Time limit reached"}
@@ -238,8 +243,11 @@ def solve_pyomo_solver(lp: LP, opts: SolverOptions) -> Solution:
     if solver is None or not solver.available(exception_flag=False):
         raise SolveError("unavailable", f"solver {opts.solver!r} is not available to Pyomo")
     options = dict(opts.options)
-    if opts.time_limit_s:
-        options.setdefault("timelimit", opts.time_limit_s)
+    threads, limit = OPTION_NAMES.get(opts.solver.split("_")[0], ("threads", "timelimit"))
+    if opts.time_limit_s and limit:
+        options.setdefault(limit, opts.time_limit_s)
+    if opts.threads and threads:
+        options.setdefault(threads, opts.threads)
     t1 = time.perf_counter()
     res = solver.solve(m, options=options, tee=opts.log_to_console, load_solutions=False)
     solve_s = time.perf_counter() - t1

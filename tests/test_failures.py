@@ -59,6 +59,21 @@ def test_time_limit_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_time_limit_message_names_status_and_last_iterate(tmp_path):
+    f = _cap_case(tmp_path / "d", 1e6)
+    with pytest.raises(SolveError) as err:
+        run_scenario(f, "test", ["time_limit_s=1e-6", "days=365"])
+    assert "HiGHS returned 'Time limit reached'" in str(err.value) and "no results written" in str(err.value)
+    assert "max primal / dual infeasibility" in str(err.value)
+
+
+def test_other_solver_infeasible_is_explained_too(tmp_path):
+    """Through Pyomo (here appsi_highs) an infeasible cap gets the same explanation as with HiGHS."""
+    with pytest.raises(InfeasibleError) as err:
+        run_scenario(_cap_case(tmp_path, 100.0, potential=200.0), "test", ["solver=appsi_highs"])
+    assert "the 2020 CO2 cap of 100 Mt/yr cannot be met" in "\n".join(err.value.explanation)
+
+
 def test_badly_scaled_inputs_warn(tmp_path):
     f = _cap_case(tmp_path, 1e6)
     with pytest.warns(UserWarning, match="coefficients span"):
