@@ -84,7 +84,19 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     timings["prepare_s"] = time.perf_counter() - t0
     lp, acc, timings["build_s"] = build(data, inputs.settings)
     check_ranges(lp)
-    opts = solver_options(inputs.settings)
+    sol = solve_checked(lp, data, inputs.settings)
+    timings.update(sol.timings)
+    t1 = time.perf_counter()
+    ds = extract(lp, acc, data, sol, inputs.settings)
+    timings["extract_s"] = time.perf_counter() - t1
+    stamp(ds, inputs, sol.objective, sol.info.get("solver", ""), sol.status, lp.size(), timings)
+    return Run(ds, data, lp, acc, sol, timings)
+
+
+def solve_checked(lp, data: xr.Dataset, settings):
+    """Solve ``lp``; an infeasible model, or one that sheds load without ``allow_unserved``, raises
+    :class:`InfeasibleError` with the explanation of an elastic re-solve (:mod:`model.diagnose`)."""
+    opts = solver_options(settings)
     try:
         sol = solve(lp, opts)
     except SolveError as err:
@@ -92,20 +104,15 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
             raise
         from .diagnose import explain_infeasible
 
-        raise InfeasibleError(err.status, explain_infeasible(data, inputs.settings, opts)) from None
+        raise InfeasibleError(err.status, explain_infeasible(data, settings, opts)) from None
     shed = unserved_twh(lp, sol.x, data)
-    if shed > UNSERVED_TOLERANCE_TWH and not inputs.settings.allow_unserved:
+    if shed > UNSERVED_TOLERANCE_TWH and not settings.allow_unserved:
         from .diagnose import explain_infeasible
 
-        lines = explain_infeasible(data, inputs.settings, opts)
+        lines = explain_infeasible(data, settings, opts)
         raise InfeasibleError("load shedding", lines + [f"the least-cost solution sheds {shed:,.2f} TWh of "
                               f"load over the horizon (set allow_unserved: true to accept it)"])
-    timings.update(sol.timings)
-    t1 = time.perf_counter()
-    ds = extract(lp, acc, data, sol, inputs.settings)
-    timings["extract_s"] = time.perf_counter() - t1
-    stamp(ds, inputs, sol.objective, sol.info.get("solver", ""), sol.status, lp.size(), timings)
-    return Run(ds, data, lp, acc, sol, timings)
+    return sol
 
 
 def stamp(ds: xr.Dataset, inputs: Inputs, objective: float, solver: str, status: str, size: dict,

@@ -16,12 +16,11 @@ import pandas as pd
 import xarray as xr
 
 from . import finance
-from .api import Run, check_ranges, solver_options, stamp
+from .api import Run, check_ranges, solve_checked, stamp
 from .build import build
 from .costs import COMPONENTS
 from .prepare import prepare, time_slices
 from .results import extract
-from .solve import solve
 
 
 def _carry_forward(tables: dict, run: Run, period: int, s) -> dict:
@@ -95,7 +94,7 @@ def solve_myopic(inputs, look_ahead: int = 0) -> Run:
         data = prepare(tables, inputs.profiles, sk, time=ts)
         lp, acc, b = build(data, sk)
         check_ranges(lp)
-        sol = solve(lp, solver_options(sk))
+        sol = solve_checked(lp, data, sk)
         t1 = time.perf_counter()
         ds = extract(lp, acc, data, sol, sk)
         timings["extract_s"] += time.perf_counter() - t1

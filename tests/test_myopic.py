@@ -51,3 +51,18 @@ def test_myopic_run_command_writes_results_and_summary(tmp_path, capsys):
     with xr.open_dataset(out / "results.nc") as ds:
         assert ds.attrs["scenario"] == "test" and ds.attrs["foresight"] == "myopic"
         assert ds.attrs["n_variables"] > 0 and ds.attrs["input_checksum"]
+
+
+def test_myopic_infeasible_step_is_explained(tmp_path):
+    """Only wind (CF 0.3, potential 50 GW) can serve a flat 100 GW load: the first myopic step already
+    fails, and says why in the user's terms, as a perfect-foresight run does."""
+    from model.solve import InfeasibleError
+
+    f = factory.write(
+        tmp_path, techs=[{"tech": "wind", "kind": "variable", "profile": "wind_onshore"}],
+        costs=[{"tech": "wind", "capex_cny_per_kw": 5000}], demand={"A": 876.0},
+        profiles={"wind_onshore": {"A": [0.3] * 8760}}, potentials=[("A", "wind", 50.0)],
+        settings={"days": 1, "last_period": 2030, "period_years": 5})
+    with pytest.raises(InfeasibleError) as err:
+        run_scenario(f, "test", ["foresight=myopic"])
+    assert "needs 333.3 GW of wind, more than its potential of 50.0 GW" in "\n".join(err.value.explanation)
