@@ -91,7 +91,8 @@ def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices |
     _add_profiles(ds, techs, time, coords)
     _add_existing(ds, tables["existing"], coords)
     _add_potentials(ds, tables.get("potentials"), coords)
-    _add_energy_potentials(ds, tables.get("storage_potentials"), coords)
+    _add_potentials(ds, tables.get("storage_potentials"), coords, "max_gwh", "energy_potential", "GWh",
+                    "upper bound on storage energy capacity")
     _add_lines(ds, tables.get("lines"), s, coords)
     _add_policies(ds, tables, s, coords)
     ds.attrs.update({"settings": s.model_dump_json(), "first_period": int(periods[0]),
@@ -195,23 +196,15 @@ def _add_existing(ds, existing: pd.DataFrame, coords) -> None:
                        "base-year fleet by commissioning year")
 
 
-def _add_potentials(ds, pot: pd.DataFrame | None, coords) -> None:
+def _add_potentials(ds, pot: pd.DataFrame | None, coords, column: str = "max_gw", name: str = "potential",
+                    unit: str = "GW", description: str = "upper bound on installed capacity") -> None:
+    """A (region, tech) bound from a potentials table; ``inf`` where no row gives one."""
     arr = np.full((len(coords["region"]), len(coords["tech"])), np.inf)
     if pot is not None and len(pot):
-        wide = pot.pivot(index="region", columns="tech", values="max_gw")
+        wide = pot.pivot(index="region", columns="tech", values=column)
         wide = wide.reindex(index=coords["region"], columns=coords["tech"])
         arr = np.where(wide.isna(), np.inf, wide.to_numpy(float))
-    ds["potential"] = _da(arr, ("region", "tech"), coords, "GW", "upper bound on installed capacity")
-
-
-def _add_energy_potentials(ds, pot: pd.DataFrame | None, coords) -> None:
-    arr = np.full((len(coords["region"]), len(coords["tech"])), np.inf)
-    if pot is not None and len(pot):
-        wide = pot.pivot(index="region", columns="tech", values="max_gwh")
-        wide = wide.reindex(index=coords["region"], columns=coords["tech"])
-        arr = np.where(wide.isna(), np.inf, wide.to_numpy(float))
-    ds["energy_potential"] = _da(arr, ("region", "tech"), coords, "GWh",
-                                 "upper bound on storage energy capacity")
+    ds[name] = _da(arr, ("region", "tech"), coords, unit, description)
 
 
 def _add_lines(ds, lines: pd.DataFrame | None, s: Settings, coords) -> None:
