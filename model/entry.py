@@ -12,8 +12,12 @@ solution's prices over the periods it lives (an investor's view of the LP's dual
 
 (P electricity price, R reserve price, m minimum load, W period weight.) With unique duals this is the
 exact entry threshold; where the optimum is degenerate (ties) the duals are not unique and the need is a
-lower bound. Hydro (daily budgets), storage and retrofits are valued through the LP's reduced costs of
-their investment and capacity variables instead (also a lower bound). Ramping limits are ignored.
+lower bound. Storage is valued the same way, as the bundle it needs to work — 1 GW of power, its minimum
+duration of store and (where sized separately) 1 GW of charging — operated at the solution's prices by a
+small LP of its own (:mod:`model.entry_storage`); the capex fall is per kW of that bundle (power +
+h_min × energy + charging capex). Hydro (daily budgets) and retrofits are valued through the LP's
+reduced costs of their investment and capacity variables (a lower bound: at a degenerate optimum a
+reduced cost can be 0 for a column that is not built). Ramping limits are ignored.
 """
 from __future__ import annotations
 
@@ -49,9 +53,12 @@ def annual_margin(ds: xr.Dataset, data: xr.Dataset, s) -> xr.DataArray:
     return (energy + firm - data["fom"] * 1e-3).transpose("region", "tech", "period")
 
 
-def price_based_need(ds, data, s, builds: pd.DataFrame) -> np.ndarray:
-    """Capex fall needed [CNY/kW] for each candidate build (region, tech, period = vintage)."""
-    margin = annual_margin(ds, data, s).to_series()
+def price_based_need(ds, data, s, builds: pd.DataFrame, margin: pd.Series | None = None,
+                     capex: np.ndarray | None = None) -> np.ndarray:
+    """Capex fall needed [CNY/kW] for each candidate build (region, tech, period = vintage): capex
+    minus the present value of its annual margins [bn CNY/(GW·yr)] over the periods it lives, per
+    annuity weight."""
+    margin = annual_margin(ds, data, s).to_series() if margin is None else margin
     w = data["period_weight"].to_series()
     pairs = builds.rename(columns={"period": "vintage"}).reset_index().merge(
         pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
@@ -62,27 +69,50 @@ def price_based_need(ds, data, s, builds: pd.DataFrame) -> np.ndarray:
     value = value.reindex(np.arange(len(builds)), fill_value=0.0).to_numpy()
     key = pd.MultiIndex.from_frame(builds[["tech", "period"]])
     aw = data["annuity_weight"].to_series().reindex(key).to_numpy()
-    capex = data["capex"].to_series().reindex(key).to_numpy()
+    capex = data["capex"].to_series().reindex(key).to_numpy() if capex is None else capex
     return capex - value / (aw * 1e-3)
 
 
+def storage_need(ds, data, s, builds: pd.DataFrame, capex: np.ndarray) -> np.ndarray:
+    """Capex fall [CNY/kW of the bundle] for storage builds, from the bundle's arbitrage at the
+    solution's prices (:mod:`model.entry_storage`), its firm capacity at the reserve price and its
+    fixed O&M, in every period it lives."""
+    from .entry_storage import arbitrage_value
+
+    units = builds[["region", "tech"]].drop_duplicates().merge(
+        pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
+    energy = arbitrage_value(ds, data, units)
+    key = pd.MultiIndex.from_frame(units)
+    firm = ds["reserve_price"].to_series().reindex(pd.MultiIndex.from_frame(units[["region", "period"]]))
+    credit = units["tech"].map(data["capacity_credit"].to_series()).to_numpy(float)
+    fom = data["fom"].to_series().reindex(pd.MultiIndex.from_frame(units[["tech", "period"]])).to_numpy(float)
+    margin = pd.Series(energy + (firm.fillna(0.0).to_numpy() * credit - fom) * 1e-3, index=key)
+    return price_based_need(ds, data, s, builds, margin, capex)
+
+
+def storage_bundle(data, techs: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(GWh of store, GW of separate charging) built with each GW of storage power when it enters: the
+    minimum duration and, where charging is sized separately (electrolysers), as much charging power."""
+    hours = techs.map(data["storage_duration_min_h"].to_series()).fillna(0.0).to_numpy(float)
+    store = (techs.map(data["kind"].to_series()) == "storage").to_numpy()
+    charge = techs.map(data["separate_charge_capacity"].to_series()).fillna(False).to_numpy(bool)
+    return np.where(store, hours, 0.0), np.where(charge, 1.0, 0.0)
+
+
 def reduced_cost_need(lp, sol, data, s) -> np.ndarray:
-    """Capex fall [CNY/kW] from the reduced costs of new_capacity, capacity (every period the build
-    lives) and, for storage, energy capacity."""
+    """Capex fall [CNY/kW] from the reduced costs of new_capacity and of the capacity it adds in every
+    period it lives (hydro with its daily budgets, retrofits)."""
     blk = lp.vars["new_capacity"]
     rc = sol.col_dual[blk.start:blk.start + blk.size].copy()
-    for name in ("capacity", "energy_capacity"):
-        if name not in lp.vars:
-            continue
-        var = lp.vars[name]
-        r = pd.Series(sol.col_dual[var.start:var.start + var.size], index=var.lookup())
-        pairs = blk.index.rename(columns={"period": "vintage"}).reset_index().merge(
-            pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
-        life = pairs["tech"].map(data["lifetime_yr"].to_series())
-        pairs = pairs[alive(pairs["vintage"], life, pairs["period"], s.period_years)]
-        vals = r.reindex(pd.MultiIndex.from_frame(pairs[["region", "tech", "period"]])).fillna(0.0)
-        rc += pd.Series(vals.to_numpy()).groupby(pairs["index"].to_numpy()).sum().reindex(
-            np.arange(blk.size), fill_value=0.0).to_numpy()
+    var = lp.vars["capacity"]
+    r = pd.Series(sol.col_dual[var.start:var.start + var.size], index=var.lookup())
+    pairs = blk.index.rename(columns={"period": "vintage"}).reset_index().merge(
+        pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
+    life = pairs["tech"].map(data["lifetime_yr"].to_series())
+    pairs = pairs[alive(pairs["vintage"], life, pairs["period"], s.period_years)]
+    vals = r.reindex(pd.MultiIndex.from_frame(pairs[["region", "tech", "period"]])).fillna(0.0)
+    rc += pd.Series(vals.to_numpy()).groupby(pairs["index"].to_numpy()).sum().reindex(
+        np.arange(blk.size), fill_value=0.0).to_numpy()
     key = pd.MultiIndex.from_frame(blk.index[["tech", "period"]])
     aw = data["annuity_weight"].to_series().reindex(key).to_numpy()
     return rc / (aw * 1e-3)
@@ -108,11 +138,19 @@ def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     kind = builds["tech"].map(data["kind"].to_series())
     retro = builds["tech"].map(data["retrofit_of"].to_series()) != ""
     by_price = (kind.isin(PRICE_BASED) & ~retro).to_numpy()
-    need = np.where(by_price, price_based_need(ds, data, s, builds), reduced_cost_need(lp, sol, data, s))
+    store = (kind == "storage").to_numpy()
+    key = pd.MultiIndex.from_frame(builds[["tech", "period"]])
+    hours, charge = storage_bundle(data, builds["tech"])
+    capex = data["capex"].to_series().reindex(key).to_numpy() \
+        + hours * np.nan_to_num(data["capex_energy"].to_series().reindex(key).to_numpy()) \
+        + charge * np.nan_to_num(data["capex_charge"].to_series().reindex(key).to_numpy())
+    need = reduced_cost_need(lp, sol, data, s)
+    need = np.where(by_price, price_based_need(ds, data, s, builds), need)
+    if store.any():
+        need[store] = storage_need(ds, data, s, builds[store].reset_index(drop=True), capex[store])
     need = np.where(built, 0.0, np.clip(need, 0.0, None))
     need = np.where(_not_allowed(lp, blk, data), np.nan, need)
-    capex = data["capex"].to_series().reindex(pd.MultiIndex.from_frame(builds[["tech", "period"]]))
-    df = builds.assign(need=need, capex=capex.to_numpy()).dropna(subset=["need"])
+    df = builds.assign(need=need, capex=capex).dropna(subset=["need"])
     best = df.loc[df.groupby(["tech", "period"])["need"].idxmin()].set_index(["tech", "period"])
     nan = float("nan")
     ds["capex_reduction_to_enter"] = to_array(best["need"], data, ["tech", "period"], "CNY/kW",

@@ -94,3 +94,30 @@ def test_what_would_it_take_is_empty_where_building_is_forbidden(tmp_path):
     ds = run_scenario(folder, "test").results
     assert np.isnan(float(ds["capex_reduction_to_enter"].sel(tech="mid", period=2020)))
     assert float(ds["capex_reduction_to_enter"].sel(tech="base", period=2020)) == 0
+
+
+def _battery_case(tmp_path, capex_power):
+    """The arbitrage day (cheap 60 GW at 10, peaker at 500; load 40/80 GW) with a new 4-hour battery,
+    90 % each way, energy 100 CNY/kWh, 10 years at discount 0. Per GW: each day 4/0.9 GWh at 10 in,
+    3.6 GWh out instead of the peaker: 365 × (1800 − 44.4) k CNY = 640.8 CNY/kW/yr against
+    (capex_power + 400)/10: it enters below 6008 CNY/kW of power."""
+    from test_cases import two_level_case
+
+    battery = [{"tech": "battery", "kind": "storage", "round_trip_efficiency": 0.81, "charge_efficiency": 0.9,
+                "storage_duration_min_h": 4, "storage_duration_max_h": 4}]
+    cost = [{"tech": "battery", "capex_cny_per_kw": capex_power, "capex_energy_cny_per_kwh": 100}]
+    return two_level_case(tmp_path, extra_techs=battery, extra_costs=cost, settings={"days": 1})
+
+
+def test_what_would_it_take_for_storage(tmp_path):
+    """For storage the need is for the bundle (1 kW + 4 kWh): 7000 + 400 − 6408 = 992 CNY/kW, 13.4 %;
+    cutting the power capex by 1 % more makes it enter, 1 % less not."""
+    ds = run_scenario(_battery_case(tmp_path / "a", 7000), "test").results
+    need = float(ds["capex_reduction_to_enter"].sel(tech="battery", period=2020))
+    assert need == pytest.approx(7400 - 365 * (1800 - 4 / 0.9 * 10) / 100, rel=1e-6)
+    assert float(ds["capex_reduction_to_enter_pct"].sel(tech="battery", period=2020)) == pytest.approx(
+        100 * need / 7400)
+    below = run_scenario(_battery_case(tmp_path / "b", 7000 - need - 70), "test").results
+    above = run_scenario(_battery_case(tmp_path / "c", 7000 - need + 70), "test").results
+    assert float(below["capacity"].sel(tech="battery").sum()) > 1.0
+    assert float(above["capacity"].sel(tech="battery").sum()) == pytest.approx(0, abs=1e-6)
