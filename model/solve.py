@@ -189,6 +189,22 @@ def load(lp: LP, opts: SolverOptions) -> Handle:
     raise ValueError(f"unknown route {opts.route!r}: use 'pyomo' or 'arrays'")
 
 
+def dual_bound(h) -> float | None:
+    """Lower bound on the optimum [bn CNY] from HiGHS's current dual solution, when it is feasible:
+    Σ_i y_i·(L_i if y_i > 0 else U_i) + Σ_j d_j·(l_j if d_j > 0 else u_j) + offset; None otherwise."""
+    if h.getInfo().dual_solution_status != 2:  # kSolutionStatusFeasible
+        return None
+    lp, sol = h.getLp(), h.getSolution()
+    y, d = np.asarray(sol.row_dual), np.asarray(sol.col_dual)
+    lo_r, up_r = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    lo_c, up_c = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+    rows = np.where(y > 0, lo_r, up_r)
+    cols = np.where(d > 0, lo_c, up_c)
+    if not (np.isfinite(rows[y != 0]).all() and np.isfinite(cols[d != 0]).all()):
+        return None
+    return float(np.dot(y[y != 0], rows[y != 0]) + np.dot(d[d != 0], cols[d != 0]) + lp.offset_)
+
+
 def run_highs(handle: Handle) -> Solution:
     """Solve a loaded model; raise :class:`SolveError` unless HiGHS reports an optimum."""
     h = handle.highs
@@ -211,11 +227,15 @@ def run_highs(handle: Handle) -> Solution:
         "max_dual_infeasibility": float(info.max_dual_infeasibility),
         "solve_s": solve_s,
     }
+    details["best_bound"] = dual_bound(h) if status != "Optimal" else details["objective"]
     if status != "Optimal":
-        raise SolveError(status, f"HiGHS returned '{status}' after {solve_s:.1f} s (objective of the "
+        bound = details["best_bound"]
+        said = f"best bound {bound:.6g} bn CNY (dual objective of a feasible dual solution)" if bound is not None \
+            else "no proven bound (no feasible dual solution)"
+        raise SolveError(status, f"HiGHS returned '{status}' after {solve_s:.1f} s; {said}; objective of the "
                          f"last iterate {details['objective']:.6g} bn CNY, max primal / dual infeasibility "
                          f"{details['max_primal_infeasibility']:.1e} / {details['max_dual_infeasibility']:.1e}"
-                         f"); no results written", details)
+                         f"; no results written", details)
     sol = h.getSolution()
     x = np.zeros(handle.n_cols)
     row_dual = np.zeros(handle.n_rows)

@@ -64,7 +64,7 @@ def test_time_limit_message_names_status_and_last_iterate(tmp_path):
     with pytest.raises(SolveError) as err:
         run_scenario(f, "test", ["time_limit_s=1e-6", "days=365"])
     assert "HiGHS returned 'Time limit reached'" in str(err.value) and "no results written" in str(err.value)
-    assert "max primal / dual infeasibility" in str(err.value)
+    assert "max primal / dual infeasibility" in str(err.value) and "bound" in str(err.value)
 
 
 def test_other_solver_infeasible_is_explained_too(tmp_path):
@@ -88,3 +88,21 @@ def test_cli_reports_infeasible_with_exit_code(tmp_path):
     assert res.returncode == 3
     assert "CO2 cap of 100 Mt/yr cannot be met" in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_dual_bound_formula_equals_optimum_at_optimality():
+    """min x + 2y s.t. 1 ≤ x + y, 0 ≤ x ≤ 5, 1 ≤ y: optimum 2 (x = 0, y = 1), which the dual bound of the
+    optimal (feasible) dual solution reproduces."""
+    import highspy
+    import numpy as np
+
+    from model.solve import dual_bound
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVars(2, np.array([0.0, 1.0]), np.array([5.0, highspy.kHighsInf]))
+    h.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([1.0, 2.0]))
+    h.addRow(1.0, highspy.kHighsInf, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(2.0)
+    assert dual_bound(h) == pytest.approx(2.0)
