@@ -244,7 +244,7 @@ def fig_coal_fleet(ds: xr.Dataset) -> Figure:
 
 
 def _figures() -> dict:
-    from .figures_maps import fig_dispatch, fig_network
+    from .figures_maps import fig_dispatch, fig_dispatch_importer, fig_network
     return {
         "01_capacity": fig_capacity,
         "01b_capacity_regions": fig_capacity_regions,
@@ -252,6 +252,7 @@ def _figures() -> dict:
         "03_emissions": fig_emissions,
         "04_costs": fig_costs,
         "05_dispatch": fig_dispatch,
+        "05b_dispatch_importer": fig_dispatch_importer,
         "06_network": fig_network,
         "07_coal_fleet": fig_coal_fleet,
     }
@@ -265,6 +266,7 @@ CAPTIONS = {
     "03_emissions": "CO2 emissions, capture, removals, cap and CO2 price.",
     "04_costs": "Annual system cost by component and investment.",
     "05_dispatch": "Dispatch on representative summer and winter days.",
+    "05b_dispatch_importer": "Dispatch of the largest importing region, with its imports and exports.",
     "06_network": "Inter-regional transmission and net energy flows.",
     "07_coal_fleet": "Coal fleet by status.",
 }

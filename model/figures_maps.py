@@ -80,17 +80,27 @@ def _pick_period(ds: xr.Dataset, year: int) -> int:
     return int(periods[np.argmin(np.abs(periods - year))])
 
 
-def dispatch_frames(ds: xr.Dataset, period: int, day: int):
-    """National dispatch of one representative day [GW]: (output by tech incl. storage discharge,
-    storage charging as negative values, load, first hour [h], duration [h]), rows sorted by hour."""
+def dispatch_frames(ds: xr.Dataset, period: int, day: int, region: str | None = None):
+    """Dispatch of one representative day [GW], national or of one ``region``: (output by tech incl.
+    storage discharge and, for a region, net imports; storage charging and net exports as negative
+    values; load; first hour [h]; duration [h]), rows sorted by hour. A region's net imports are what its
+    energy balance needs beyond its own output: load − output + charging (losses and shifted load
+    included)."""
     ts = ds["timestep"].where(ds["timestep_day"] == day, drop=True).to_numpy()
     sub = ds.sel(period=period, timestep=ts)
+    if region is not None:
+        sub = sub.sel(region=[region])
     out = tech_frame(sub["dispatch"], index="timestep")
     charge = tech_frame(sub["charge"], index="timestep") if "charge" in sub else out * 0.0
     storage = [c for c in out.columns if c in STORAGE]
     out[storage] = out[storage] + charge.reindex(columns=storage, fill_value=0.0)
     neg = -charge.reindex(columns=storage, fill_value=0.0)
     load = sub["load"].sum("region").to_pandas().reindex(out.index)
+    if region is not None:
+        net = load - out.sum(axis=1) - neg.sum(axis=1)
+        if "demand_shift" in sub:
+            net = net + sub["demand_shift"].sum("region").to_pandas().reindex(out.index)
+        out["net_imports"], neg["net_imports"] = net.clip(lower=0.0), net.clip(upper=0.0)
     first = pd.Series(sub["first_hour"].to_numpy(), index=out.index).astype(float)
     order = first.sort_values().index
     dur = pd.Series(sub["duration"].to_numpy(), index=out.index).astype(float)
@@ -113,18 +123,28 @@ def _dispatch_panel(ax, frames, styles) -> None:
     ax.grid(axis="x", visible=False)
 
 
+def largest_importer(ds: xr.Dataset, year: int = 2060) -> str:
+    """Region with the largest net imports [TWh/yr] in the period nearest ``year``."""
+    p = _pick_period(ds, year)
+    sub = ds.sel(period=p)
+    own = (sub["dispatch"].sum("tech") * ds["weight"]).sum("timestep")
+    need = (sub["load"] * ds["weight"]).sum("timestep")
+    return str((need - own).idxmax("region").item())
+
+
 @styled
-def fig_dispatch(ds: xr.Dataset, years=(2030, 2060)) -> Figure:
-    """Dispatch on a representative summer and winter day in two periods (2×2), national [GW]:
-    output stacked by technology, storage discharge above and charging below zero, load as a line.
-    Steps have the true widths of the (possibly unequal) timesteps."""
+def fig_dispatch(ds: xr.Dataset, years=(2030, 2060), region: str | None = None) -> Figure:
+    """Dispatch on a representative summer and winter day in two periods (2×2) [GW], national or of one
+    region (then with its net imports and exports): output stacked by technology, storage discharge
+    above and charging below zero, load as a line. Steps have the true widths of the timesteps."""
     days = representative_days(ds)
     periods = list(dict.fromkeys(_pick_period(ds, y) for y in years))
     weights = day_weights(ds)
-    panels = {(p, s): dispatch_frames(ds, p, days[s][0]) for p in periods for s in ("summer", "winter")}
+    panels = {(p, s): dispatch_frames(ds, p, days[s][0], region) for p in periods for s in ("summer", "winter")}
     used = pd.concat([f[0].abs() for f in panels.values()] + [f[1].abs() for f in panels.values()])
     styles = styles_for(nonzero(used.fillna(0.0)).columns)
-    fig = new_figure(ds, "Dispatch on representative days (national)", (11.0, 3.0 * len(periods) + 1.0))
+    where = "national" if region is None else f"{region}, the largest net importer"
+    fig = new_figure(ds, f"Dispatch on representative days ({where})", (11.0, 3.0 * len(periods) + 1.0))
     axes = fig.subplots(len(periods), 2, sharey=True, squeeze=False)
     for row, period in zip(axes, periods):
         for ax, season in zip(row, ("summer", "winter")):
@@ -136,7 +156,8 @@ def fig_dispatch(ds: xr.Dataset, years=(2030, 2060)) -> Figure:
             ax.set_xlabel("Hour of day [h]")
     load = Line2D([], [], color="black", linewidth=1.6, label="Load")
     fig_legend(fig, [load] + legend_handles(list(styles)[::-1], styles),
-               title="Storage: discharge > 0,\ncharging < 0")
+               title="Storage: discharge > 0,\ncharging < 0" + ("" if region is None else
+                                                                "\nexports < 0"))
     return fig
 
 
@@ -329,3 +350,9 @@ def fig_network(ds: xr.Dataset, coords: pd.DataFrame | None = None, period: int 
                        linestyle="none", label=f"Region (area ~\ndemand {period})")]
     fig_legend(fig, handles, spacing=1.1)
     return fig
+
+
+def fig_dispatch_importer(ds: xr.Dataset) -> Figure:
+    """:func:`fig_dispatch` of the region that imports most in 2060, with its imports and exports."""
+    return fig_dispatch(ds, region=largest_importer(ds))
+

@@ -60,6 +60,7 @@ TECH_STYLE: dict[str, Style] = {
     "pumped_hydro": Style("#54278f", "Pumped hydro"),
     "battery": Style("#f768a1", "Battery", "xx"),
     "hydrogen": Style("#1d7f94", "Hydrogen storage", ".."),
+    "net_imports": Style("#bdbdbd", "Net imports (exports < 0)", "++"),
 }
 
 #: technologies counted as non-fossil generation (storage is neither: it only shifts energy)

@@ -168,6 +168,18 @@ def test_dispatch_frames_balance(ds):
     assert list(first) == sorted(first) and dur.sum() == pytest.approx(24.0)
 
 
+def test_regional_dispatch_closes_with_net_imports(ds):
+    """A region's output + discharge − charging + net imports is its load in every timestep."""
+    region = figures_maps.largest_importer(ds)
+    assert region in ds["region"].to_numpy()
+    out, neg, load, _, _ = figures_maps.dispatch_frames(ds, 2060, 0, region)
+    assert "net_imports" in out.columns and (out["net_imports"] >= 0).all() and (neg["net_imports"] <= 0).all()
+    assert np.allclose(out.sum(axis=1) + neg.sum(axis=1), load)
+    local = ds["dispatch"].sel(region=region, period=2060).sum("tech").to_pandas()
+    net = (out["net_imports"] + neg["net_imports"])
+    assert np.allclose(net.to_numpy(), (load - local.reindex(load.index)).to_numpy())
+
+
 def test_region_coords_sources(ds, inputs):
     xy = figures_maps.region_coords(ds)
     assert xy.loc["North", "x"] == pytest.approx(116.0)
