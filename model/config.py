@@ -319,6 +319,9 @@ class Override:
     value: object
 
 
+#: the override that scales demand growth: D'(y) = D(y0) + f × (D(y) − D(y0)), y0 the region's first year
+GROWTH = "demand_growth"
+
 _OVERRIDE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?:\[(.*)\])?\s*(\*?=)\s*(.*?)\s*$")
 
 
@@ -424,7 +427,15 @@ def override_tables(tables: dict[str, pd.DataFrame], overrides: list[str],
             problems += err.problems
             continue
         col = df[ov.column].astype(float)
-        col[mask] = col[mask] * ov.value if ov.op == "*=" else ov.value
+        if ov.name == GROWTH:
+            if ov.op != "*=":
+                problems.append(f"{label}: '{GROWTH}' takes a factor on the growth above the first year; "
+                                f"expected {GROWTH}*=FACTOR")
+                continue
+            first = col.groupby(df["region"]).transform(lambda c: c.loc[df.loc[c.index, "year"].idxmin()])
+            col[mask] = first[mask] + ov.value * (col[mask] - first[mask])
+        else:
+            col[mask] = col[mask] * ov.value if ov.op == "*=" else ov.value
         df[ov.column] = col
         out[ov.table] = df
         cells = touched.setdefault(ov.table, {})

@@ -195,6 +195,7 @@ ALIASES = {
     "vom": "costs.vom_cny_per_mwh",
     "fuel_price": "fuel_prices.price_cny_per_gj",
     "demand": "demand.demand_twh",
+    "demand_growth": "demand.demand_twh",  # a factor on growth above the first year (config.py)
     "potential": "potentials.max_gw",
     "energy_potential": "storage_potentials.max_gwh",
     "co2_cap_value": "co2_caps.co2_cap_mt",

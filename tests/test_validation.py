@@ -745,3 +745,18 @@ def test_cli_run_with_bad_input_writes_nothing(ds, tmp_path):
     assert res.returncode == 2, res.stderr
     assert "setting co2_cap='none_such': no such path in co2_caps.csv" in res.stderr
     assert list(work.iterdir()) == [], "a results folder was written despite bad input"
+
+
+def test_demand_growth_scales_growth_not_the_base_year():
+    """demand_growth*=0.5 halves each region's growth above its first year and leaves 2020 alone."""
+    base = load_inputs(CHINA7, "3060", []).tables["demand"].set_index(["region", "year"])["demand_twh"]
+    half = load_inputs(CHINA7, "3060", ["demand_growth*=0.5"]).tables["demand"].set_index(
+        ["region", "year"])["demand_twh"]
+    first = base.xs(2020, level="year")
+    want = first.reindex(base.index.get_level_values("region")).to_numpy() + 0.5 * (
+        base.to_numpy() - first.reindex(base.index.get_level_values("region")).to_numpy())
+    np.testing.assert_allclose(half.reindex(base.index).to_numpy(), want)
+    assert half.xs(2020, level="year").equals(first)
+    with pytest.raises(InputError) as err:
+        load_inputs(CHINA7, "3060", ["demand_growth=2"])
+    assert "expected demand_growth*=FACTOR" in str(err.value)
