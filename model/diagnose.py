@@ -18,9 +18,13 @@ from .components.dispatch import BN_PER_GWH
 from .lp import LP, Terms
 from .solve import SolveError, SolverOptions, load_arrays, run_highs
 
-#: penalties per unit of slack [bn CNY per unit per year of the period, or per unit once]
-PENALTY = {"co2_cap": 10.0, "clean_share": 10.0, "reserve_margin": 100.0, "build_limit": 100.0,
-           "co2_storage_limit": 10.0, "potential": 100.0, "no_new_coal": 100.0}
+#: penalties per unit of slack [bn CNY per unit per year of the period, or per unit once]. Physical and
+#: build limits (potentials, build rates, the coal ban) cost 10–100× more to relax than policy targets
+#: (caps, shares, reserve): relaxing 1 GW of potential (1,000 bn CNY) can never be cheaper than the
+#: emissions that GW avoids at the cap's penalty (≤ 8 Mt/yr × 10 bn CNY × a period weight ≤ 5), so an
+#: unreachable cap is blamed on the cap, not on the potentials it would need.
+PENALTY = {"co2_cap": 10.0, "clean_share": 10.0, "reserve_margin": 100.0, "build_limit": 1000.0,
+           "co2_storage_limit": 10.0, "potential": 1000.0, "no_new_coal": 1000.0}
 SPILL_CNY_PER_MWH = 1e5
 TOL = 1e-4
 

@@ -106,3 +106,14 @@ def test_dual_bound_formula_equals_optimum_at_optimality():
     h.run()
     assert h.getInfo().objective_function_value == pytest.approx(2.0)
     assert dual_bound(h) == pytest.approx(2.0)
+
+
+def test_unreachable_cap_is_blamed_on_the_cap_not_the_potential(tmp_path):
+    """Over three discounted 5-year periods (period weights ≈ 4.5) relaxing a GW of wind potential must
+    still cost more than the emissions it would avoid, so the explanation names the cap."""
+    f = _cap_case(tmp_path, 100.0, potential=200.0)
+    with pytest.raises(InfeasibleError) as err:
+        run_scenario(f, "test", ["last_period=2030", "period_years=5", "discount_rate=0.03"])
+    text = "\n".join(err.value.explanation)
+    assert "CO2 cap of 100 Mt/yr cannot be met" in text
+    assert "more than its potential" not in text
