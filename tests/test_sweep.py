@@ -140,7 +140,9 @@ def test_resume_skips_finished_members(data, tmp_path, client):
     assert len(done) == 2 and first.pending == 2
     assert list(xr.open_dataset(out / "sweep.nc")["status"].to_numpy()).count("pending") == 2
     mtimes = {m: os.stat(out / m / "results.nc").st_mtime_ns for m in done}
+    (out / ".s003.tmp-deadbeef").mkdir()  # what a worker killed while writing leaves
     second = run_sweep(f, out=out, client=client, progress=False, resume=True, figures=False)
+    assert not list(out.glob(".*.tmp-*"))
     assert second.ran == 2 and second.reused == 2 and second.pending == 0 and not second.failed
     assert {m: os.stat(out / m / "results.nc").st_mtime_ns for m in done} == mtimes
     ds = xr.open_dataset(out / "sweep.nc")
