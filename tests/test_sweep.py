@@ -231,3 +231,14 @@ def test_cli_bad_sweep_file_exit_2(tmp_path, data, capsys):
     f = _sweep_file(tmp_path / "bad.yaml", data, grid={"capex[solarr]": ["*0.9"]})
     assert main(["sweep", str(f), "--out", str(tmp_path / "o")]) == 2  # key unknown in the dataset
     assert "solarr" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+@needs_dask
+def test_sweep_on_a_running_scheduler_by_address(data, tmp_path, client):
+    """--scheduler ADDRESS: the sweep connects to an existing cluster (here the module's LocalCluster)
+    instead of starting its own, and leaves that cluster running."""
+    f = _sweep_file(tmp_path / "grid.yaml", data, grid={"capex[solar]": ["*0.8", "*1.2"]})
+    address = client.scheduler.address
+    res = run_sweep(f, out=tmp_path / "out", scheduler=address, progress=False, figures=False)
+    assert res.ran == 2 and not res.failed
+    assert client.status == "running" and len(client.scheduler_info()["workers"]) == 2
