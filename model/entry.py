@@ -156,7 +156,10 @@ def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     ds["capex_reduction_to_enter"] = to_array(best["need"], data, ["tech", "period"], "CNY/kW",
                                               "capex fall needed before the first GW is built, in the "
                                               "best region (0 where built; empty where a ban or a "
-                                              "zero build limit forbids building); see model/entry.py",
+                                              "zero build limit forbids building; storage: per kW of "
+                                              "power + minimum-duration store + charging, seasonal "
+                                              "stores valued day-cyclic, an upper bound); see "
+                                              "model/entry.py",
                                               fill=nan)
     pct = best["need"] / best["capex"].where(best["capex"] > 0) * 100
     ds["capex_reduction_to_enter_pct"] = to_array(pct, data, ["tech", "period"], "%",
