@@ -33,21 +33,19 @@ CSV_TABLES = {
     "investment.csv": ("investment", "investment_bn_cny"),
 }
 
-#: derived answers (model/metrics.py), one value column each; rows without a value are left out
-METRIC_TABLES = {
-    "lcoe.csv": ("lcoe", "lcoe_cny_per_mwh"),
-    "capacity_factor.csv": ("capacity_factor", "capacity_factor"),
-    "curtailment_rate.csv": ("curtailment_rate", "curtailment_rate"),
-    "capture_rate.csv": ("capture_rate_by_tech", "capture_rate"),
-    "stranded_capital.csv": ("stranded_capital", "stranded_capital_bn_cny"),
-}
-#: several variables on the same dimensions in one table
-COMBINED_TABLES = {
-    "prices.csv": {"price_time_weighted": "price_time_weighted_cny_per_mwh",
-                   "price_load_weighted": "price_load_weighted_cny_per_mwh"},
-    "entry.csv": {"capex_reduction_to_enter": "capex_reduction_to_enter_cny_per_kw",
-                  "capex_reduction_to_enter_pct": "capex_reduction_to_enter_pct",
-                  "capex_reduction_region": "best_region"},
+#: derived answers (model/metrics.py, model/entry.py): file name -> ({variable: value column}, whether
+#: zeros are left out too); rows whose first value is missing are left out
+DERIVED_TABLES = {
+    "lcoe.csv": ({"lcoe": "lcoe_cny_per_mwh"}, True),
+    "capacity_factor.csv": ({"capacity_factor": "capacity_factor"}, True),
+    "curtailment_rate.csv": ({"curtailment_rate": "curtailment_rate"}, True),
+    "capture_rate.csv": ({"capture_rate_by_tech": "capture_rate"}, True),
+    "stranded_capital.csv": ({"stranded_capital": "stranded_capital_bn_cny"}, True),
+    "prices.csv": ({"price_time_weighted": "price_time_weighted_cny_per_mwh",
+                    "price_load_weighted": "price_load_weighted_cny_per_mwh"}, False),
+    "entry.csv": ({"capex_reduction_to_enter": "capex_reduction_to_enter_cny_per_kw",
+                   "capex_reduction_to_enter_pct": "capex_reduction_to_enter_pct",
+                   "capex_reduction_region": "best_region"}, False),
 }
 
 
@@ -87,6 +85,14 @@ def _tidy(da: xr.DataArray, value: str) -> pd.DataFrame:
     df = da.to_dataframe(name=value).reset_index()
     keep = [c for c in df.columns if c in da.dims or c == value]
     return df[keep]
+
+
+def _derived(ds: xr.Dataset, cols: dict, drop_zero: bool) -> pd.DataFrame:
+    """Variables on the same dimensions as one tidy table, value columns renamed by ``cols``."""
+    dims = list(ds[next(iter(cols))].dims)
+    df = ds[list(cols)].to_dataframe().reset_index().rename(columns=cols)[dims + list(cols.values())]
+    first = df[next(iter(cols.values()))]
+    return df[first.notna() & ((first != 0) if drop_zero else True)]
 
 
 def period_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -136,16 +142,9 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
         for fname, (var, col) in CSV_TABLES.items():
             if var in ds:
                 _tidy(ds[var], col).to_csv(tmp / fname, index=False, float_format="%.6g")
-        for fname, (var, col) in METRIC_TABLES.items():
-            if var in ds:
-                df = _tidy(ds[var], col)
-                df[df[col].notna() & (df[col] != 0)].to_csv(tmp / fname, index=False, float_format="%.6g")
-        for fname, cols in COMBINED_TABLES.items():
+        for fname, (cols, drop_zero) in DERIVED_TABLES.items():
             if all(v in ds for v in cols):
-                df = ds[list(cols)].to_dataframe().reset_index().rename(columns=cols)
-                df = df[[c for c in df.columns if c in ds[next(iter(cols))].dims or c in cols.values()]]
-                df.dropna(subset=[next(iter(cols.values()))]).to_csv(tmp / fname, index=False,
-                                                                     float_format="%.6g")
+                _derived(ds, cols, drop_zero).to_csv(tmp / fname, index=False, float_format="%.6g")
         period_table(ds).to_csv(tmp / "periods.csv", index=False, float_format="%.6g")
         for name, writer in (extra_files or {}).items():
             writer(tmp / name)
