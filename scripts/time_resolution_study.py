@@ -8,6 +8,11 @@ full 8760-hour year, and records total cost, 2060 capacity by technology and the
     python scripts/time_resolution_study.py                      # days 4 ... 128 at 4 steps a day + full year
     python scripts/time_resolution_study.py --days 4 8 16 32 --segments 24 --no-full-year    # hourly days
     python scripts/time_resolution_study.py --plot-only      # redraw from the CSV
+    python scripts/time_resolution_study.py --horizon --days 8 16 32 64   # all 9 periods, myopic, + full year
+
+``--horizon`` solves the default scenario over its whole horizon (2020-2060) with myopic foresight, so
+that the full year (365 days, one period at a time) is solvable too, and records each period's annual
+cost and the present value to ``docs/time-resolution-horizon.csv``.
 
 Each solve is appended to the CSV as soon as it finishes (a row for the same days and segments is
 replaced), so the study can be run in pieces.
@@ -54,6 +59,64 @@ def solve(days: int, segments: int | None) -> dict:
         row[f"{group}_gw"] = float(cap.reindex(techs).fillna(0).sum())
     print(json.dumps(row), flush=True)
     return row
+
+
+HORIZON_CSV = ROOT / "docs" / "time-resolution-horizon.csv"
+
+
+def horizon_row(ds, days: int, seconds: float) -> dict:
+    """One myopic run of the whole horizon: present value, and annual cost and CO2 price per period."""
+    row = {"days": days, "total_cost_bn_cny": float(ds["total_cost"]), "seconds": round(seconds, 1)}
+    annual = ds["cost"].sum("component").to_series()
+    for p, v in annual.items():
+        row[f"cost_{p}_bn_cny_per_yr"] = float(v)
+    for p, v in ds["co2_price"].to_series().items():
+        row[f"co2_price_{p}_cny_per_t"] = float(v)
+    return row
+
+
+def solve_horizon(days: int) -> dict:
+    """The default scenario, all periods, myopic; the full year by IPX without crossover."""
+    sets = ["foresight=myopic", f"days={days}", "segments=4", "route=arrays"]
+    sets += FULL_YEAR[:1] if days == 365 else []
+    t0 = time.perf_counter()
+    ds = run_scenario(ROOT / "inputs" / "china7", "3060", sets).results
+    row = horizon_row(ds, days, time.perf_counter() - t0)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def record_horizon(row: dict) -> pd.DataFrame:
+    df = pd.read_csv(HORIZON_CSV) if HORIZON_CSV.exists() else pd.DataFrame(columns=list(row))
+    df = df[df["days"] != row["days"]]
+    df = pd.concat([df, pd.DataFrame([row])], ignore_index=True).sort_values("days")
+    df.to_csv(HORIZON_CSV, index=False)
+    return df
+
+
+def plot_horizon(df: pd.DataFrame, path: Path) -> None:
+    """Error of each period's annual cost against the finest run (the full year where present)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ref = df.sort_values("days").iloc[-1]
+    cols = [c for c in df.columns if c.startswith("cost_") and c.endswith("_bn_cny_per_yr")]
+    periods = [int(c.split("_")[1]) for c in cols]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for _, row in df[df["days"] != ref["days"]].iterrows():
+        err = [100 * (row[c] / ref[c] - 1) for c in cols]
+        total = 100 * (row["total_cost_bn_cny"] / ref["total_cost_bn_cny"] - 1)
+        ax.plot(periods, err, "o-", label=f"{int(row['days'])} days (present value {total:+.1f} %)")
+    ax.axhspan(-2, 2, color="0.9")
+    ref_label = "the full year" if ref["days"] == 365 else f"{int(ref['days'])} days"
+    ax.set(xlabel="period", ylabel=f"annual system cost vs {ref_label} [%]",
+           title="Time reduction over the horizon (china7, 3060, myopic; grey: ±2 %)")
+    ax.legend(fontsize=7)
+    fig.text(0.01, 0.01, "Source: cn-3060 scripts/time_resolution_study.py --horizon", fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path, dpi=130)
 
 
 def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
@@ -110,7 +173,14 @@ def main() -> None:
     ap.add_argument("--no-full-year", action="store_true")
     ap.add_argument("--full-year-only", action="store_true")
     ap.add_argument("--plot-only", action="store_true")
+    ap.add_argument("--horizon", action="store_true", help="all periods, myopic (docs/time-resolution-horizon.csv)")
     args = ap.parse_args()
+    if args.horizon:
+        for d in [] if args.plot_only else args.days + ([] if args.no_full_year else [365]):
+            record_horizon(solve_horizon(d))
+        plot_horizon(pd.read_csv(HORIZON_CSV), ROOT / "docs" / "figures" / "time_resolution_horizon.png")
+        print(pd.read_csv(HORIZON_CSV).round(1).to_string(index=False))
+        return
     runs = [] if args.full_year_only else [(d, s) for s in args.segments for d in args.days]
     if not args.no_full_year:
         runs.append((365, args.full_year_segments))
