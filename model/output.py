@@ -81,6 +81,14 @@ def restore_interrupted(target: Path) -> None:
         os.replace(old[-1], target)
 
 
+def remove_leftovers(folder: Path) -> None:
+    """Remove the temporary folders (``.<name>.tmp-*``, ``.<name>.old-*``) that :func:`atomic_folder`
+    writes inside ``folder`` and that a run killed while writing leaves behind."""
+    for tmp in [*folder.glob(".*.tmp-*"), *folder.glob(".*.old-*")]:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _tidy(da: xr.DataArray, value: str) -> pd.DataFrame:
     df = da.to_dataframe(name=value).reset_index()
     keep = [c for c in df.columns if c in da.dims or c == value]

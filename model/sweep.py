@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from .output import remove_leftovers
 from .config import InputError, _selector_mask, _settings_problems, override_tables, parse_override
 from .sweep_spec import Member, SweepFileError, load_spec, make_members, order_members, params_of
 from .sweep_worker import COMPLETE, member_dir, member_record, run_member  # noqa: F401 (re-exported)
@@ -199,14 +199,6 @@ def execute(client, jobs: list[dict], progress: bool = True) -> dict:
     return outcomes
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Temporary folders that members killed while writing left behind (``.<member>.tmp-*`` and
-    ``.<member>.old-*``; see :func:`model.output.atomic_folder`)."""
-    for tmp in [*folder.glob(".*.tmp-*"), *folder.glob(".*.old-*")]:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, max_members: int | None = None, progress: bool = True,
               figures: bool = True, client=None) -> SweepOutcome:
@@ -219,7 +211,7 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
     preflight(inputs, members, path)
     folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(folder)
+    remove_leftovers(folder)
     _write_definition(folder, path, spec, members)
     jobs = {m.id: {"sweep_dir": str(folder), "inputs": str(spec.inputs),
                    "inputs_path": str(Path(spec.inputs).resolve()), "base": spec.base,

@@ -152,8 +152,13 @@ def _source_days(feats, values, durations, chronology, steps_per_day) -> np.ndar
     return np.array(out)
 
 
-def _split_and_rescale(profiles, columns, values, weight) -> dict:
-    """Reduced profiles per name (T × region), rescaled to the full year's annual means."""
+def _split_and_rescale(profiles, columns, values, weight, fixed: np.ndarray | None = None) -> dict:
+    """Reduced profiles per name (T × region), rescaled to the full year's annual means.
+
+    ``fixed`` (T,) bool marks timesteps that keep their values (e.g. extreme days); only the others are
+    scaled. None: all are scaled.
+    """
+    free = np.ones(len(weight), bool) if fixed is None else ~np.asarray(fixed, bool)
     reduced = {}
     for name, df in profiles.items():
         cols = [f"{name}|{r}" for r in df.columns]
@@ -163,9 +168,10 @@ def _split_and_rescale(profiles, columns, values, weight) -> dict:
         if name == "load":
             target = target / np.where(target > 0, target, 1.0)
         for _ in range(20):
-            mean = (arr * weight[:, None]).sum(axis=0) / HOURS_PER_YEAR
-            scale = np.where(mean > 0, target / np.where(mean > 0, mean, 1.0), 0.0)
-            arr = arr * scale
+            mean = (arr[free] * weight[free, None]).sum(axis=0) / HOURS_PER_YEAR
+            kept = (arr[~free] * weight[~free, None]).sum(axis=0) / HOURS_PER_YEAR
+            scale = np.where(mean > 0, (target - kept) / np.where(mean > 0, mean, 1.0), 0.0)
+            arr[free] = arr[free] * scale
             if name != "load":
                 arr = np.clip(arr, 0.0, 1.0)
             if np.allclose((arr * weight[:, None]).sum(axis=0) / HOURS_PER_YEAR, target, rtol=1e-9):

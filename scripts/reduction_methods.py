@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from model.api import solve_inputs  # noqa: E402
-from model.dims import DAYS_PER_YEAR, HOURS_PER_YEAR  # noqa: E402
+from model.dims import DAYS_PER_YEAR  # noqa: E402
 from model.io import load_inputs  # noqa: E402
 from model.prepare import interp_years, prepare  # noqa: E402
 from model.time import TimeSlices, _features, _source_days, _split_and_rescale, representative_days  # noqa: E402
@@ -59,28 +59,9 @@ def _assemble(groups, profiles, feats, fixed_groups=()) -> TimeSlices:
     weight = day_weight[day] * dur
     first = np.concatenate([np.r_[0, np.cumsum(d)[:-1]] for d in durations]).astype(int)
     vals = np.vstack(values)
-    if any(fixed):
-        reduced = _rescale_around(profiles, feats.columns, vals, weight, np.repeat(fixed, spd))
-    else:
-        reduced = _split_and_rescale(profiles, feats.columns, vals, weight)
+    reduced = _split_and_rescale(profiles, feats.columns, vals, weight, np.repeat(fixed, spd))
     source = _source_days(feats, vals, dur, chron, spd)
     return TimeSlices(day, np.tile(np.arange(spd), n), dur, weight, first, day_weight, chron, source, reduced)
-
-
-def _rescale_around(profiles, columns, values, weight, fixed) -> dict:
-    """Annual means restored by scaling only the timesteps not in ``fixed``."""
-    out = {}
-    for name, df in profiles.items():
-        arr = np.clip(values[:, [columns.get_loc(f"{name}|{r}") for r in df.columns]], 0.0, None)
-        target = df.to_numpy(float).mean(axis=0)
-        target = np.ones_like(target) if name == "load" else target
-        for _ in range(20):
-            need = target * HOURS_PER_YEAR - (arr[fixed] * weight[fixed, None]).sum(axis=0)
-            have = (arr[~fixed] * weight[~fixed, None]).sum(axis=0)
-            arr[~fixed] *= np.where(have > 0, need / np.where(have > 0, have, 1.0), 0.0)
-            arr = arr if name == "load" else np.clip(arr, 0.0, 1.0)
-        out[name] = pd.DataFrame(arr, columns=df.columns)
-    return out
 
 
 def _tsam(feats, days, n, segments, **kw):
@@ -118,19 +99,13 @@ def _peak_and_rest(res_h, exclude=()):
 
 def new_cluster(profiles, n, share, segments):
     """The peak net-load day as a new cluster centre, the days nearest it reassigned (tsam)."""
-    import tsam
-    from tsam import ClusterConfig, ExtremeConfig, SegmentConfig
+    from tsam import ExtremeConfig
 
     feats = _features(profiles, share)
-    res = tsam.aggregate(feats, n_clusters=n - 1, cluster=ClusterConfig(method="hierarchical"),
-                         extremes=ExtremeConfig(method="new_cluster", max_value=["net_load"]),
-                         segments=SegmentConfig(n_segments=segments), preserve_column_means=False)
-    clusters = sorted(res.cluster_counts)
-    remap = {c: i for i, c in enumerate(clusters)}
-    labels = np.array([remap[c] for c in np.asarray(res.cluster_assignments)])
-    vals = [res.cluster_representatives.loc[c][list(feats.columns)].to_numpy(float) for c in clusters]
-    durs = [np.asarray(res.segment_durations[c], float) for c in clusters]
-    return _assemble([(np.arange(DAYS_PER_YEAR), labels, vals, durs)], profiles, feats)
+    every = np.arange(DAYS_PER_YEAR)
+    groups = [(every, *_tsam(feats, every, n - 1, segments,
+                             extremes=ExtremeConfig(method="new_cluster", max_value=["net_load"])))]
+    return _assemble(groups, profiles, feats)
 
 
 def daily_means(profiles, n, share, segments):

@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,14 +85,6 @@ def solve_horizon(days: int) -> dict:
     row = horizon_row(ds, days, time.perf_counter() - t0)
     print(json.dumps(row), flush=True)
     return row
-
-
-def record_horizon(row: dict) -> pd.DataFrame:
-    df = pd.read_csv(HORIZON_CSV) if HORIZON_CSV.exists() else pd.DataFrame(columns=list(row))
-    df = df[df["days"] != row["days"]]
-    df = pd.concat([df, pd.DataFrame([row])], ignore_index=True).sort_values("days")
-    df.to_csv(HORIZON_CSV, index=False)
-    return df
 
 
 def plot_horizon(df: pd.DataFrame, path: Path) -> None:
@@ -155,12 +148,12 @@ def plot(df: pd.DataFrame, ref: pd.Series | None, path: Path) -> None:
 CSV = ROOT / "docs" / "time-resolution.csv"
 
 
-def record(row: dict) -> pd.DataFrame:
-    """Add one solve to the CSV, replacing an earlier row for the same days and segments."""
-    df = pd.read_csv(CSV) if CSV.exists() else pd.DataFrame(columns=list(row))
-    df = df[~((df["days"] == row["days"]) & (df["segments"] == row["segments"]))]
-    df = pd.concat([df, pd.DataFrame([row])], ignore_index=True).sort_values(["segments", "days"])
-    df.to_csv(CSV, index=False)
+def record(row: dict, path: Path = CSV, keys: tuple = ("segments", "days")) -> pd.DataFrame:
+    """Add one solve to a CSV, replacing an earlier row with the same ``keys``."""
+    df = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=list(row))
+    same = np.logical_and.reduce([df[k] == row[k] for k in keys]) if len(df) else np.zeros(0, bool)
+    df = pd.concat([df[~same], pd.DataFrame([row])], ignore_index=True).sort_values(list(keys))
+    df.to_csv(path, index=False)
     return df
 
 
@@ -177,7 +170,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.horizon:
         for d in [] if args.plot_only else args.days + ([] if args.no_full_year else [365]):
-            record_horizon(solve_horizon(d))
+            record(solve_horizon(d), HORIZON_CSV, ("days",))
         plot_horizon(pd.read_csv(HORIZON_CSV), ROOT / "docs" / "figures" / "time_resolution_horizon.png")
         print(pd.read_csv(HORIZON_CSV).round(1).to_string(index=False))
         return
