@@ -77,7 +77,7 @@ def run_pypsa(inputs: str, sets: list[str], options: str) -> dict:
     import logging
 
     import pypsa  # noqa: F401  (imported before the clock starts, like Pyomo on our side)
-    from model.solve import HIGHS_DEFAULTS
+    from model.lp.solve import HIGHS_DEFAULTS
     from pypsa_network import build_network, extra_functionality
     from stages import load_and_prepare
 

@@ -27,7 +27,7 @@ GROUPS = {"wind": ["wind_onshore", "wind_offshore"], "solar": ["solar_utility", 
 
 def one_mode(mode: str, sets: list[str]) -> dict:
     """Child: one run of the 31-province case, its time, memory, size and key results."""
-    from model.api import run_scenario
+    from model.run.single import run_scenario
 
     with RssMonitor() as mon, mon.stage("run"):
         t0 = time.perf_counter()

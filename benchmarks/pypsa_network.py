@@ -30,7 +30,7 @@ MIN_CF = 1e-3  # model.components.dispatch.MIN_CF
 
 def _alive_existing(data, s, name: str) -> pd.Series:
     """Existing capacity (or energy) alive in the period, by (region, tech)."""
-    from model.components.capacity import alive
+    from model.lp.components.capacity import alive
 
     p = int(data["period"][0])
     ex = data[name].to_series()
@@ -177,7 +177,7 @@ def _add_lines(n, data) -> float:
 
 
 def _add_load(n, data, s) -> None:
-    from model.components.balance import balance_index, demand_gw
+    from model.lp.components.balance import balance_index, demand_gw
 
     idx = balance_index(data)
     load = pd.Series(demand_gw(data, idx), index=pd.MultiIndex.from_frame(idx[["timestep", "region"]]))
@@ -224,7 +224,7 @@ def extra_functionality(data, s):
 
 
 def _storage_rules(m, data, sns, st: pd.DataFrame) -> None:
-    from model.components.dispatch import previous_step
+    from model.lp.components.dispatch import previous_step
 
     pnom = m["Link-p_nom"]
     eta_d = _da(st["discharge_efficiency"], st.index)

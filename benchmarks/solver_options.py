@@ -41,8 +41,8 @@ DEFAULT_CONFIGS = ["ipx_crossover", "ipx_no_crossover", "highs_default", "dual_s
 
 def solve_once(inputs: str, scenario: str, sets: list[str], config: str, time_limit_s: float) -> dict:
     """Child: build the LP, solve it with ``config``; seconds, status, objective, iterations, basis."""
-    from model.build import build
-    from model.solve import SolverOptions, make_highs, pass_arrays
+    from model.lp.assemble import build
+    from model.lp.solve import SolverOptions, make_highs, pass_arrays
     from stages import load_and_prepare
 
     inputs_obj, data = load_and_prepare(inputs, scenario, sets)

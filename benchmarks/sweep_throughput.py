@@ -67,7 +67,7 @@ def sweep_file(folder: Path, args) -> Path:
 
 def run_engine(spec: Path, out: Path, workers: int) -> tuple[float, xr.Dataset]:
     """The sweep through the engine on a new LocalCluster of ``workers``; returns (wall s, sweep.nc)."""
-    from model.sweep import run_sweep
+    from model.sweep.driver import run_sweep
 
     t0 = time.perf_counter()
     res = run_sweep(spec, out=out, workers=workers, progress=False, figures=False)
@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "out" / "sweep_throughput.json"))
     args = ap.parse_args(argv)
     os.chdir(ROOT)
-    from model.sweep_spec import load_spec, make_members
+    from model.sweep.spec import load_spec, make_members
 
     load0 = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews the timings
     tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))

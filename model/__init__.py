@@ -8,8 +8,8 @@ Public API::
 """
 __version__ = "0.1.0"
 
-from .api import Run, run_scenario, solve_inputs  # noqa: E402,F401
-from .build import build  # noqa: E402,F401
-from .config import InputError, Settings  # noqa: E402,F401
-from .io import load_inputs  # noqa: E402,F401
-from .prepare import prepare  # noqa: E402,F401
+from model.run.single import Run, run_scenario, solve_inputs  # noqa: E402,F401
+from model.lp.assemble import build  # noqa: E402,F401
+from model.data.settings import InputError, Settings  # noqa: E402,F401
+from model.data.read import load_inputs  # noqa: E402,F401
+from model.data.prepare import prepare  # noqa: E402,F401

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import InputError
+from model.data.settings import InputError
 
 DEFAULT_INPUTS = "inputs/china7"
 EXIT_INPUT, EXIT_SOLVE, EXIT_INTERRUPT = 2, 3, 130
@@ -69,7 +69,7 @@ def _sets(args) -> list[str]:
 
 
 def cmd_validate(args) -> int:
-    from .io import load_inputs
+    from model.data.read import load_inputs
 
     inputs = load_inputs(args.inputs, args.scenario, _sets(args))
     t = inputs.tables
@@ -80,8 +80,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .api import run_scenario
-    from .summary import summary
+    from model.run.single import run_scenario
+    from model.report.summary import summary
 
     out = Path(args.out) if args.out else Path("results") / args.scenario
     sets = _sets(args)
@@ -95,7 +95,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_import_load(args) -> int:
-    from .importers import import_pypsa_china_load
+    from model.data.importers import import_pypsa_china_load
 
     path = import_pypsa_china_load(Path(args.file), Path(args.inputs))
     print(f"Hourly load written to {path}")
@@ -105,11 +105,11 @@ def cmd_import_load(args) -> int:
 def cmd_report(args) -> int:
     folder = Path(args.folder)
     if (folder / "sweep.nc").exists():
-        from .sweep_report import write_sweep_memo
+        from model.sweep.memo import write_sweep_memo
 
         path = write_sweep_memo(folder)
     else:
-        from .report import write_memo
+        from model.report.memo import write_memo
 
         if not (folder / "results.nc").exists():
             raise InputError([f"{folder}: no results.nc (or sweep.nc) here; run a scenario first"])
@@ -124,13 +124,13 @@ def cmd_report(args) -> int:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from .solve import SolveError
+    from model.lp.solve import SolveError
 
     try:
         commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report,
                     "import-load": cmd_import_load}
         if args.command == "sweep":
-            from .sweep import cmd_sweep
+            from model.sweep.driver import cmd_sweep
 
             return cmd_sweep(args)
         return commands[args.command](args)

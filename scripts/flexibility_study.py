@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from model import run_scenario  # noqa: E402
-from model.report import key_numbers, load_results, write_memo  # noqa: E402
+from model.report.memo import key_numbers, load_results, write_memo  # noqa: E402
 
 SCENARIOS = ("3060_no_flex", "3060", "3060_flex")
 ROWS = ("Total discounted system cost (PV 2020)", "Wind and solar curtailment 2060", "Storage power 2060",

@@ -25,11 +25,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.api import solve_inputs  # noqa: E402
-from model.dims import DAYS_PER_YEAR  # noqa: E402
-from model.io import load_inputs  # noqa: E402
-from model.prepare import interp_years, prepare  # noqa: E402
-from model.time import TimeSlices, _features, _source_days, _split_and_rescale, representative_days  # noqa: E402
+from model.run.single import solve_inputs  # noqa: E402
+from model.data.dims import DAYS_PER_YEAR  # noqa: E402
+from model.data.read import load_inputs  # noqa: E402
+from model.data.prepare import interp_years, prepare  # noqa: E402
+from model.data.timeslices import (  # noqa: E402
+    TimeSlices, _features, _source_days, _split_and_rescale, representative_days)
 
 ONE_PERIOD = ["first_period=2060", "last_period=2060", "first_period_builds=true", "build_limits=false",
               "route=arrays", "segments=4"]

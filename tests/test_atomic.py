@@ -10,7 +10,7 @@ import pytest
 
 import factory
 from model import run_scenario
-from model.output import write_results
+from model.results.write import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def test_kill_between_the_two_renames_is_repaired(tmp_path):
     write_results(run.results, out)
     before = (out / "results.nc").read_bytes()
     os.replace(out, tmp_path / ".res.old-deadbeef")  # the state such a kill leaves
-    from model.output import restore_interrupted
+    from model.results.write import restore_interrupted
 
     restore_interrupted(out)
     assert (out / "results.nc").read_bytes() == before

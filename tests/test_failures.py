@@ -8,7 +8,7 @@ import pytest
 
 import factory
 from model import run_scenario
-from model.solve import InfeasibleError, SolveError
+from model.lp.solve import InfeasibleError, SolveError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,7 +96,7 @@ def test_dual_bound_formula_equals_optimum_at_optimality():
     import highspy
     import numpy as np
 
-    from model.solve import dual_bound
+    from model.lp.solve import dual_bound
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)

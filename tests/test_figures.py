@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from model import figures, figures_maps, figures_style
-from model.figures import write_figures
+from model.report import figures, dispatch as figures_maps, style as figures_style
+from model.report.figures import write_figures
 from results_fixture import DURATION, make_results, write_inputs
 
 UNIT = re.compile(r"\[[^\]]+\]")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.config import InputError
-from model.importers import PROVINCE_CODES, import_pypsa_china_load, read_pypsa_china_load
-from model.io import load_inputs
+from model.data.settings import InputError
+from model.data.importers import PROVINCE_CODES, import_pypsa_china_load, read_pypsa_china_load
+from model.data.read import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "pypsa-china-pik" / \

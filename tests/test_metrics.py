@@ -4,7 +4,7 @@ import pytest
 
 import factory
 from model import run_scenario
-from model.metrics import policy_cost
+from model.results.metrics import policy_cost
 from test_cases import _cap_case, retirement_case, two_level_case
 
 
@@ -68,7 +68,7 @@ def test_capture_rates_count_biogenic_co2_once():
     unabated coal emits 5 Mt. Produced: 10, 10 and 5 Mt; capture rates 0.9, 0.9 and 18/25 overall."""
     import xarray as xr
 
-    from model.metrics import _operation
+    from model.results.metrics import _operation
 
     techs = ["coal", "coal_ccs", "beccs"]
     one = dict(dims=("region", "tech", "period"), coords={"region": ["A"], "tech": techs, "period": [2060]})

@@ -56,7 +56,7 @@ def test_myopic_run_command_writes_results_and_summary(tmp_path, capsys):
 def test_myopic_infeasible_step_is_explained(tmp_path):
     """Only wind (CF 0.3, potential 50 GW) can serve a flat 100 GW load: the first myopic step already
     fails, and says why in the user's terms, as a perfect-foresight run does."""
-    from model.solve import InfeasibleError
+    from model.lp.solve import InfeasibleError
 
     f = factory.write(
         tmp_path, techs=[{"tech": "wind", "kind": "variable", "profile": "wind_onshore"}],

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import report
-from model.figures import CAPTIONS
+from model.report import memo as report
+from model.report.figures import CAPTIONS
 from results_fixture import make_results, write_inputs, write_results_folder
 
 CHROMIUM = shutil.which("chromium")

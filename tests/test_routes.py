@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from model import run_scenario
-from model.build import build
-from model.io import load_inputs
-from model.prepare import prepare
-from model.solve import SolverOptions, load
+from model.lp.assemble import build
+from model.data.read import load_inputs
+from model.data.prepare import prepare
+from model.lp.solve import SolverOptions, load
 
 CHINA7 = Path(__file__).resolve().parent.parent / "inputs" / "china7"
 SMALL = ["first_period=2050", "last_period=2060", "first_period_builds=true", "build_limits=false", "days=2",

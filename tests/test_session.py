@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.io import load_inputs
-from model.prepare import time_slices
-from model.session import Session
+from model.data.read import load_inputs
+from model.data.prepare import time_slices
+from model.run.session import Session
 
 CHINA7 = Path(__file__).resolve().parent.parent / "inputs" / "china7"
 SMALL = ["first_period=2060", "last_period=2060", "first_period_builds=true", "build_limits=false",

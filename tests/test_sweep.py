@@ -12,10 +12,10 @@ import yaml
 
 import factory
 from model import run_scenario
-from model.config import InputError
-from model.sweep_spec import MonteCarlo, SweepFileError, load_spec, make_members, sample
+from model.data.settings import InputError
+from model.sweep.spec import MonteCarlo, SweepFileError, load_spec, make_members, sample
 
-from model.sweep import member_dir, run_member, run_sweep
+from model.sweep.driver import member_dir, run_member, run_sweep
 
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None or
                                 importlib.util.find_spec("tqdm") is None,
@@ -91,7 +91,7 @@ def test_cluster_sweep_equals_independent_runs(data, tmp_path):
         assert json.loads((tmp_path / "out" / m.id / "member.json").read_text())["sets"] == m.sets
     assert set(ds["model_load"].to_numpy()) <= {"build", "update"} and "update" in ds["model_load"].to_numpy()
     assert bool((ds["member_solve_seconds"] <= ds["member_seconds"]).all())
-    from model.sweep_combine import open_sweep
+    from model.sweep.combine import open_sweep
 
     indexed = open_sweep(tmp_path / "out" / "sweep.nc")  # parameter coordinates usable in .sel
     cheap = indexed.sel(capex_solar=0.8)
@@ -102,7 +102,7 @@ def test_cluster_sweep_equals_independent_runs(data, tmp_path):
     assert len(kn) == 5 and "total_cost_bn_cny" in kn[0] and "capacity_2060_gw_solar" in kn[0]
     figs = {p.name for p in (tmp_path / "out" / "figures").iterdir()}
     assert {"mac_curve.png", "mac_curve.svg", "cost_vs_cap.png"} <= figs
-    from model.sweep_report import write_sweep_memo
+    from model.sweep.memo import write_sweep_memo
 
     memo = write_sweep_memo(tmp_path / "out").read_text()
     assert "data:image/png;base64," in memo and "s003" in memo

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 import factory
-from model.config import InputError, apply_overrides
-from model.io import load_inputs
+from model.data.settings import InputError, apply_overrides
+from model.data.read import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINA7 = ROOT / "inputs" / "china7"
@@ -694,7 +694,7 @@ def test_apply_overrides_reports_every_bad_override():
 
 
 def test_nothing_is_built_or_solved_on_bad_input(ds, monkeypatch):
-    import model.api as api
+    import model.run.single as api
 
     def boom(*a, **k):
         raise AssertionError("the model was built or solved despite bad input")

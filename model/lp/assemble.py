@@ -1,0 +1,24 @@
+"""Assemble the LP from the components, in order. This list is the model's table of contents."""
+from __future__ import annotations
+
+import time
+
+import xarray as xr
+
+from model.lp.components import Accumulators, balance, capacity, dispatch, storage, transmission
+from model.data.settings import Settings
+from model.lp.problem import LP
+from model.lp.policies import build_limits, carbon, clean_share
+
+#: components in build order; balance and policies come last because they use the accumulators
+COMPONENTS = (capacity, dispatch, storage, transmission, balance, carbon, clean_share, build_limits)
+
+
+def build(data: xr.Dataset, settings: Settings) -> tuple[LP, Accumulators, float]:
+    """Build the LP for prepared ``data``; returns the LP, the accumulators and the seconds taken."""
+    t0 = time.perf_counter()
+    lp = LP()
+    acc = Accumulators()
+    for component in COMPONENTS:
+        component.add(lp, data, settings, acc)
+    return lp, acc, time.perf_counter() - t0
