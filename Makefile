@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(PY) run.py run --scenario $(SCENARIO)
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -20,11 +20,11 @@ separately sized energy (and charging for hydrogen) and duration bounds on new b
 constraints in ``extra_functionality``: storage cyclic within each representative day, hydro daily
 budgets, annual must-run shares, the reserve margin with reserve sharing, CO2 storage limits.
 
-Timed from the same prepared data (``model.prepare.prepare``; loading and preparing are the same for
+Timed from the same prepared data (``model.data.prepare.prepare``; loading and preparing are the same for
 both and reported apart), each run in a fresh process: ours = build (numpy blocks) + hand-over (route
 ``pyomo`` or ``arrays``) + HiGHS + extraction of the results Dataset; PyPSA = building the network +
 ``n.optimize`` (linopy model, extra constraints, hand-over to highspy, HiGHS, writing the solution and
-duals back to the network). HiGHS options: the model's defaults (``model.solve.HIGHS_DEFAULTS``) for
+duals back to the network). HiGHS options: the model's defaults (``model.lp.solve.HIGHS_DEFAULTS``) for
 both; "time to answer" compares our default call with PyPSA's default call (HiGHS's own defaults).
 Writes ``benchmarks/out/peer_pypsa.json`` with ``objective_rel_diff`` and ``time_ratio_vs_pypsa``
 (ours / PyPSA, by route), medians over the repeats [s].
@@ -40,7 +40,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
 from common import ROOT, child_print, print_table, run_child, write_json
 
 PEER_SETS = ["first_period=2060", "last_period=2060", "first_period_builds=true", "ramping=false",
@@ -77,9 +76,10 @@ def run_pypsa(inputs: str, sets: list[str], options: str) -> dict:
     import logging
 
     import pypsa  # noqa: F401  (imported before the clock starts, like Pyomo on our side)
-    from model.lp.solve import HIGHS_DEFAULTS
     from pypsa_network import build_network, extra_functionality
     from stages import load_and_prepare
+
+    from model.lp.solve import HIGHS_DEFAULTS
 
     logging.getLogger("pypsa").setLevel(logging.ERROR)
     logging.getLogger("linopy").setLevel(logging.ERROR)

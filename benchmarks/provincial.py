@@ -4,7 +4,7 @@
     python benchmarks/provincial.py --modes myopic --segments 8
     python benchmarks/provincial.py --days 4 --modes perfect     # a smaller variant
 
-Each mode runs once in a fresh process (``model.api.run_scenario`` on ``inputs/china31``, scenario
+Each mode runs once in a fresh process (``model.run.single.run_scenario`` on ``inputs/china31``, scenario
 3060, results not written) with its peak RSS sampled [MB] and the kernel's high-water mark read at the
 end. Reported per mode: wall seconds [s], the solver's share, peak RSS [MB], the LP size (for myopic:
 of the largest step), total discounted cost [bn CNY] and the 2060 capacity of wind, solar and storage

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-MIN_CF = 1e-3  # model.components.dispatch.MIN_CF
+MIN_CF = 1e-3  # model.lp.components.dispatch.MIN_CF
 
 
 def _alive_existing(data, s, name: str) -> pd.Series:

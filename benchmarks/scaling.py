@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from common import OUT, child_print, print_table, run_child, write_json
 
 BASE = {"inputs": "inputs/china7", "days": 4, "segments": 4, "last_period": 2060}

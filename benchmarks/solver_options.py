@@ -6,7 +6,7 @@
 Each configuration is solved in a fresh process (the LP is rebuilt there; the build is not timed) through
 the ``arrays`` route, so only HiGHS's own time differs. Reports seconds [s], iterations, the objective
 [bn CNY] and its relative difference from the model's default (``ipx`` + crossover), and whether a basis
-is available (needed to warm-start re-solves in :mod:`model.session`). Writes
+is available (needed to warm-start re-solves in :mod:`model.run.session`). Writes
 ``benchmarks/out/solver_options.json``.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import common
 from common import child_print, print_table, run_child, write_json
 
-#: name → HiGHS options replacing model.solve.HIGHS_DEFAULTS (threads handled separately)
+#: name → HiGHS options replacing model.lp.solve.HIGHS_DEFAULTS (threads handled separately)
 CONFIGS = {
     "highs_default": {"solver": "choose", "run_crossover": "on"},
     "ipx_crossover": {"solver": "ipx", "run_crossover": "on"},
@@ -41,9 +41,10 @@ DEFAULT_CONFIGS = ["ipx_crossover", "ipx_no_crossover", "highs_default", "dual_s
 
 def solve_once(inputs: str, scenario: str, sets: list[str], config: str, time_limit_s: float) -> dict:
     """Child: build the LP, solve it with ``config``; seconds, status, objective, iterations, basis."""
+    from stages import load_and_prepare
+
     from model.lp.assemble import build
     from model.lp.solve import SolverOptions, make_highs, pass_arrays
-    from stages import load_and_prepare
 
     inputs_obj, data = load_and_prepare(inputs, scenario, sets)
     lp, _, _ = build(data, inputs_obj.settings)

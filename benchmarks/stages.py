@@ -1,5 +1,5 @@
 """One scenario run split into the stages the benchmarks time: the same calls as
-:func:`model.api.run_scenario` (perfect foresight), one at a time, each timed [s] and its peak RSS
+:func:`model.run.single.run_scenario` (perfect foresight), one at a time, each timed [s] and its peak RSS
 sampled [MB].
 
 Stages: ``load`` (read and validate inputs), ``prepare`` (time aggregation, the data Dataset),
@@ -21,7 +21,7 @@ STAGES = ("load", "prepare", "build", "handover", "solve", "extract", "write")
 
 def solver_opts(settings, route: str | None = None):
     """The scenario's solver options, with the hand-over route replaced if ``route`` is given."""
-    from model.run.single import solver_options
+    from model.run.solved import solver_options
 
     opts = solver_options(settings)
     if route:
@@ -31,8 +31,8 @@ def solver_opts(settings, route: str | None = None):
 
 def load_and_prepare(inputs_dir, scenario: str, sets: list[str], timer: Timer | None = None):
     """Stages ``load`` and ``prepare``: returns (inputs, data)."""
-    from model.data.read import load_inputs
     from model.data.prepare import prepare
+    from model.data.read import load_inputs
 
     timer = timer or Timer()
     with timer("load"):
@@ -48,9 +48,9 @@ def run_stages(inputs_dir, scenario: str = "3060", sets: list[str] | None = None
     (``pyomo_build_s``, ``compile_s``, ``pass_s``), peak RSS per stage (``<stage>_peak_mb``), the
     problem size, the LP's array memory (``lp_arrays_mb``), the objective [bn CNY] and solver info."""
     from model.lp.assemble import build
-    from model.results.write import write_results
-    from model.results.extract import extract
     from model.lp.solve import load, run_highs
+    from model.results.extract import extract
+    from model.results.write import write_results
 
     gc.collect()
     own = monitor is None

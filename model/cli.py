@@ -80,8 +80,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from model.run.single import run_scenario
     from model.report.summary import summary
+    from model.run.single import run_scenario
 
     out = Path(args.out) if args.out else Path("results") / args.scenario
     sets = _sets(args)

@@ -1,6 +1,6 @@
 """Other ways to choose representative days, measured on the case of docs/time-resolution.md.
 
-Each method below returns a :class:`model.time.TimeSlices` like :func:`model.time.representative_days`
+Each method below returns a :class:`model.data.timeslices.TimeSlices` like :func:`model.data.timeslices.representative_days`
 (the shipped method, ``shipped``); the 2060 period of ``inputs/china7`` / ``3060`` is solved with it and
 the cost is compared with the full-year reference in ``docs/time-resolution.csv``.
 
@@ -25,12 +25,17 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.run.single import solve_inputs  # noqa: E402
 from model.data.dims import DAYS_PER_YEAR  # noqa: E402
-from model.data.read import load_inputs  # noqa: E402
 from model.data.prepare import interp_years, prepare  # noqa: E402
+from model.data.read import load_inputs  # noqa: E402
 from model.data.timeslices import (  # noqa: E402
-    TimeSlices, _features, _source_days, _split_and_rescale, representative_days)
+    TimeSlices,
+    _features,
+    _source_days,
+    _split_and_rescale,
+    representative_days,
+)
+from model.run.single import solve_inputs  # noqa: E402
 
 ONE_PERIOD = ["first_period=2060", "last_period=2060", "first_period_builds=true", "build_limits=false",
               "route=arrays", "segments=4"]

@@ -6,9 +6,9 @@ import sys
 import time
 from pathlib import Path
 
+import factory
 import pytest
 
-import factory
 from model import run_scenario
 from model.results.write import write_results
 

@@ -4,10 +4,10 @@ Common set-up (tests/factory.py): one period of one year (2020), discount rate 0
 ``capex`` with lifetime ``L`` costs ``capex / L`` per year; money in bn CNY; every day identical unless
 stated; the full year of 8760 hours is modelled (no time reduction), so nothing is approximate.
 """
+import factory
 import numpy as np
 import pytest
 
-import factory
 from model import run_scenario
 
 BN = 1e-9

@@ -1,12 +1,11 @@
 """Infeasible scenarios are explained in the user's terms; solver failures write nothing."""
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
+import factory
 import pytest
 
-import factory
 from model import run_scenario
 from model.lp.solve import InfeasibleError, SolveError
 

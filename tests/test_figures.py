@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
-
-from model.report import figures, dispatch as figures_maps, style as figures_style
-from model.report.figures import write_figures
 from results_fixture import DURATION, make_results, write_inputs
+
+from model.report import dispatch as figures_maps
+from model.report import figures, network
+from model.report import style as figures_style
+from model.report.figures import write_figures
 
 UNIT = re.compile(r"\[[^\]]+\]")
 
@@ -181,14 +183,14 @@ def test_regional_dispatch_closes_with_net_imports(ds):
 
 
 def test_region_coords_sources(ds, inputs):
-    xy = figures_maps.region_coords(ds)
+    xy = network.region_coords(ds)
     assert xy.loc["North", "x"] == pytest.approx(116.0)
     given = pd.DataFrame({"region": ["North", "South"], "lon_deg": [100.0, 101.0], "lat_deg": [30.0, 31.0]})
-    assert figures_maps.region_coords(ds, given).loc["South", "y"] == pytest.approx(31.0)
+    assert network.region_coords(ds, given).loc["South", "y"] == pytest.approx(31.0)
     missing = make_results(inputs="/nonexistent/folder")
-    xy = figures_maps.region_coords(missing)
+    xy = network.region_coords(missing)
     assert len(xy.drop_duplicates()) == 2  # schematic circle
-    fig = figures_maps.fig_network(missing)
+    fig = network.fig_network(missing)
     assert fig.get_suptitle()
 
 

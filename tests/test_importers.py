@@ -6,9 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.data.settings import InputError
-from model.data.importers import PROVINCE_CODES, import_pypsa_china_load, read_pypsa_china_load
+from model.data.importers import (
+    PROVINCE_CODES,
+    import_pypsa_china_load,
+    read_pypsa_china_load,
+)
 from model.data.read import load_inputs
+from model.data.settings import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "pypsa-china-pik" / \

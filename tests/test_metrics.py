@@ -1,11 +1,11 @@
 """Derived answers: average prices, stranded capital, cost of a policy, what would it take."""
+import factory
 import numpy as np
 import pytest
+from test_cases import _cap_case, retirement_case, two_level_case
 
-import factory
 from model import run_scenario
 from model.results.metrics import policy_cost
-from test_cases import _cap_case, retirement_case, two_level_case
 
 
 def _three_techs(tmp_path, mid_capex, **extra):

@@ -1,7 +1,7 @@
 """Myopic foresight: periods solved in sequence with the fleet carried forward."""
+import factory
 import pytest
 
-import factory
 from model import run_scenario
 
 

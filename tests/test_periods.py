@@ -1,9 +1,9 @@
 """Single- vs multi-period consistency (oemof #1047): with no coupling between periods (lifetime of one
 period, no existing fleet) a period solved alone and inside a multi-period run make the same decisions."""
+import factory
 import numpy as np
 import pytest
 
-import factory
 from model import run_scenario
 
 

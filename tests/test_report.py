@@ -10,10 +10,10 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
+from results_fixture import make_results, write_inputs, write_results_folder
 
 from model.report import memo as report
 from model.report.figures import CAPTIONS
-from results_fixture import make_results, write_inputs, write_results_folder
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from model import run_scenario
-from model.lp.assemble import build
-from model.data.read import load_inputs
 from model.data.prepare import prepare
+from model.data.read import load_inputs
+from model.lp.assemble import build
 from model.lp.solve import SolverOptions, load
 
 CHINA7 = Path(__file__).resolve().parent.parent / "inputs" / "china7"

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.data.read import load_inputs
 from model.data.prepare import time_slices
+from model.data.read import load_inputs
 from model.run.session import Session
 
 CHINA7 = Path(__file__).resolve().parent.parent / "inputs" / "china7"

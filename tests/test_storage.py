@@ -1,8 +1,8 @@
 """Storage linked within days and across the year (Kotzur et al. 2018, compressed into runs of days)."""
+import factory
 import numpy as np
 import pytest
 
-import factory
 from model import run_scenario
 
 SUMMER_DAYS = 182

@@ -5,17 +5,16 @@ import importlib.util
 import json
 import os
 
+import factory
 import numpy as np
 import pytest
 import xarray as xr
 import yaml
 
-import factory
 from model import run_scenario
 from model.data.settings import InputError
-from model.sweep.spec import MonteCarlo, SweepFileError, load_spec, make_members, sample
-
 from model.sweep.driver import member_dir, run_member, run_sweep
+from model.sweep.spec import MonteCarlo, SweepFileError, load_spec, make_members, sample
 
 needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None or
                                 importlib.util.find_spec("tqdm") is None,

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.data.read import load_inputs
 from model.data.prepare import time_slices
+from model.data.read import load_inputs
 from model.data.timeslices import DAYS_PER_YEAR, HOURS_PER_YEAR, net_load_index
 
 CHINA7 = Path(__file__).resolve().parent.parent / "inputs" / "china7"

@@ -13,13 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import factory
 import numpy as np
 import pandas as pd
 import pytest
 
-import factory
-from model.data.settings import InputError, apply_overrides
+from model.data.overrides import apply_overrides
 from model.data.read import load_inputs
+from model.data.settings import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINA7 = ROOT / "inputs" / "china7"
@@ -695,12 +696,13 @@ def test_apply_overrides_reports_every_bad_override():
 
 def test_nothing_is_built_or_solved_on_bad_input(ds, monkeypatch):
     import model.run.single as api
+    import model.run.solved as solved
 
     def boom(*a, **k):
         raise AssertionError("the model was built or solved despite bad input")
     monkeypatch.setattr(api, "prepare", boom)
     monkeypatch.setattr(api, "build", boom)
-    monkeypatch.setattr(api, "solve", boom)
+    monkeypatch.setattr(solved, "solve", boom)
     out = ds.parent / "results"
     with pytest.raises(InputError) as info:
         api.run_scenario(ds, "3060", ["capex[coal]*=-1"], out=out)

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.data.settings import InputError
 from model.data.dims import HOURS_PER_YEAR
+from model.data.settings import InputError
 
 #: two-letter province codes of the PyPSA-China data → province identifiers of this project
 PROVINCE_CODES = {

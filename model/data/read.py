@@ -1,6 +1,6 @@
 """Reading a dataset folder: scenario, tables, hourly profiles — validated together, before any build.
 
-:func:`load_inputs` returns :class:`Inputs` or raises :class:`~model.config.InputError` listing every
+:func:`load_inputs` returns :class:`Inputs` or raises :class:`~model.data.settings.InputError` listing every
 problem found (file, row, column, what was found, what was expected).
 """
 from __future__ import annotations
@@ -12,10 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.data import validate_rules as R
 from model.data import validate_tables as V
-from model.data.settings import InputError, Scenario, override_tables, resolve_scenario
 from model.data.dims import PROFILES
+from model.data.overrides import override_tables
+from model.data.scenarios import resolve_scenario
 from model.data.schema import TABLES
+from model.data.settings import InputError, Scenario
 
 
 @dataclass
@@ -63,7 +66,7 @@ def read_profiles(folder: Path, names, regions: list[str]) -> tuple[dict, list[s
         except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as err:
             problems.append(f"{rel}: cannot be read as CSV: {str(err).splitlines()[0]}")
             continue
-        found = V.check_profile(name, df, regions, rel)
+        found = R.check_profile(name, df, regions, rel)
         problems += found
         used.append(path)
         if not found:
@@ -81,15 +84,15 @@ def _int_columns(table, df: pd.DataFrame) -> pd.DataFrame:
 def cross_checks(tables: dict, settings, files: dict) -> list[str]:
     """Rules across tables (references, tech kinds, corridors) and against the settings (horizon,
     base-year fleet, policy paths); the latter are skipped when the settings are invalid (None)."""
-    problems = V.check_refs(tables, files)
+    problems = R.check_refs(tables, files)
     if tables.get("techs") is not None:
-        problems += V.check_techs(tables["techs"], files)
-    problems += V.check_lines(tables.get("lines"), files)
-    problems += V.check_storage_potentials(tables, files)
+        problems += R.check_techs(tables["techs"], files)
+    problems += R.check_lines(tables.get("lines"), files)
+    problems += R.check_storage_potentials(tables, files)
     if settings is not None:
-        problems += V.check_coverage(tables, settings, files)
-        problems += V.check_existing(tables, settings, files)
-        problems += V.check_policies(tables, settings, files)
+        problems += R.check_coverage(tables, settings, files)
+        problems += R.check_existing(tables, settings, files)
+        problems += R.check_policies(tables, settings, files)
     return problems
 
 

@@ -1,7 +1,7 @@
 """The parameter registry: every input table and column, with type, unit, default, bounds and meaning.
 
-This one declaration drives validation (:mod:`model.validate`), defaults, the ``--set`` override names
-(:mod:`model.config`) and the documentation (``docs/inputs.md``). Units are part of column names.
+This one declaration drives validation (:mod:`model.data.validate_tables`), defaults, the ``--set`` override names
+(:mod:`model.data.settings`) and the documentation (``docs/inputs.md``). Units are part of column names.
 """
 from __future__ import annotations
 

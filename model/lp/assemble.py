@@ -5,10 +5,17 @@ import time
 
 import xarray as xr
 
-from model.lp.components import Accumulators, balance, capacity, dispatch, storage, transmission
 from model.data.settings import Settings
-from model.lp.problem import LP
+from model.lp.components import (
+    Accumulators,
+    balance,
+    capacity,
+    dispatch,
+    storage,
+    transmission,
+)
 from model.lp.policies import build_limits, carbon, clean_share
+from model.lp.problem import LP
 
 #: components in build order; balance and policies come last because they use the accumulators
 COMPONENTS = (capacity, dispatch, storage, transmission, balance, carbon, clean_share, build_limits)

@@ -3,7 +3,7 @@
 Routes (``route`` option):
 
 ``pyomo`` (default)
-    :func:`model.pyomo_model.to_pyomo`, then Pyomo's ``LinearStandardFormCompiler`` (mixed form) to sparse
+    :func:`model.lp.pyomo_handover.to_pyomo`, then Pyomo's ``LinearStandardFormCompiler`` (mixed form) to sparse
     arrays, passed to HiGHS through ``highspy`` in one call.
 ``arrays``
     the LP's own sparse arrays passed straight to ``highspy`` (no Pyomo). This is the lower bound on
@@ -151,7 +151,7 @@ def load_arrays(lp: LP, opts: SolverOptions) -> Handle:
 
 def load_pyomo(lp: LP, opts: SolverOptions) -> Handle:
     """Route ``pyomo``: LP → Pyomo model, compiled family by family by Pyomo's standard-form compiler
-    (:func:`model.pyomo_model.compile_by_family`) → HiGHS. Every LP column is passed in its global
+    (:func:`model.lp.pyomo_handover.compile_by_family`) → HiGHS. Every LP column is passed in its global
     order; rows in the compiler's order (``row_map``)."""
     from model.lp.pyomo_handover import compile_by_family
 

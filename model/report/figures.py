@@ -3,8 +3,8 @@
 ``write_figures(ds, folder)`` writes every figure of ``FIGURES`` as PNG (150 dpi) and SVG; each ``fig_*``
 function returns one matplotlib ``Figure`` (Agg canvas, no pyplot state). Units: capacity GW, energy
 TWh/yr, power GW, CO2 Mt/yr, CO2 price CNY/t, cost bn CNY/yr, investment trillion CNY (real 2020 CNY).
-Styles (colours, hatches, labels, stacking order) come from ``figures_style``. The dispatch and map
-figures live in ``figures_maps``.
+Styles (colours, hatches, labels, stacking order) come from :mod:`model.report.style`. The dispatch
+figures live in :mod:`model.report.dispatch`, the map in :mod:`model.report.network`.
 """
 from __future__ import annotations
 
@@ -20,8 +20,24 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from model.report.style import (
-    COAL_STATUS_STYLE, COST_STYLE, NON_FOSSIL, RC, STORAGE, Style, fig_legend, legend_handles, national,
-    new_figure, nonzero, period_axis, stack_bars, styled, styles_for, tech_frame, thousands)
+    COAL_STATUS_STYLE,
+    COST_STYLE,
+    NON_FOSSIL,
+    RC,
+    STORAGE,
+    Style,
+    fig_legend,
+    legend_handles,
+    national,
+    new_figure,
+    nonzero,
+    period_axis,
+    stack_bars,
+    styled,
+    styles_for,
+    tech_frame,
+    thousands,
+)
 
 CAPTURED = Style("#ffffff", "Captured by CCUS (not emitted)", "////")
 NET_LINE = dict(color="black", marker="o", markersize=4, linewidth=1.6)
@@ -244,7 +260,8 @@ def fig_coal_fleet(ds: xr.Dataset) -> Figure:
 
 
 def _figures() -> dict:
-    from model.report.dispatch import fig_dispatch, fig_dispatch_importer, fig_network
+    from model.report.dispatch import fig_dispatch, fig_dispatch_importer
+    from model.report.network import fig_network
     return {
         "01_capacity": fig_capacity,
         "01b_capacity_regions": fig_capacity_regions,

@@ -23,10 +23,23 @@ import xarray as xr
 from matplotlib.lines import Line2D
 
 from model.report.figures import CAPTIONS, non_fossil_share, write_figures
-from model.results.metrics import policy_cost, resource_cost
 from model.report.style import (
-    RC, STORAGE, fig_legend, national, new_figure, nonzero, period_axis, stack_bars, styled, styles_for,
-    tech_frame, tech_order, tech_style, thousands)
+    RC,
+    STORAGE,
+    fig_legend,
+    national,
+    new_figure,
+    nonzero,
+    period_axis,
+    stack_bars,
+    styled,
+    styles_for,
+    tech_frame,
+    tech_order,
+    tech_style,
+    thousands,
+)
+from model.results.metrics import policy_cost, resource_cost
 
 MIX_YEARS = (2030, 2060)
 CSS = """

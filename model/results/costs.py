@@ -13,6 +13,7 @@ import xarray as xr
 
 from model.data import finance
 from model.lp.problem import LP
+from model.results.arrays import labelled
 
 COMPONENTS = ("investment", "fixed_om", "variable_om", "fuel", "co2_transport_storage", "carbon_price",
               "transmission", "unserved_energy", "demand_response")
@@ -44,10 +45,6 @@ def _annuities(new: pd.Series, capex: pd.Series, life: pd.Series, s, key_tech: s
         ann = capex.loc[(t, v)] * finance.capital_recovery_factor(s.discount_rate, life.loc[t]) * x * 1e-3
         total += ann * _paid_share([v], life.loc[t], s)[0]
     return xr.DataArray(total, dims=["period"], coords={"period": periods})
-
-
-def labelled(lp: LP, x: np.ndarray, name: str) -> pd.Series:
-    return lp.values(x, name)
 
 
 def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> None:

@@ -14,7 +14,7 @@ solution's prices over the periods it lives (an investor's view of the LP's dual
 exact entry threshold; where the optimum is degenerate (ties) the duals are not unique and the need is a
 lower bound. Storage is valued the same way, as the bundle it needs to work — 1 GW of power, its minimum
 duration of store and (where sized separately) 1 GW of charging — operated at the solution's prices by a
-small LP of its own (:mod:`model.entry_storage`); the capex fall is per kW of that bundle (power +
+small LP of its own (:mod:`model.results.entry_storage`); the capex fall is per kW of that bundle (power +
 h_min × energy + charging capex). Hydro (daily budgets) and retrofits are valued through the LP's
 reduced costs of their investment and capacity variables (a lower bound: at a degenerate optimum a
 reduced cost can be 0 for a column that is not built). Ramping limits are ignored.
@@ -26,6 +26,7 @@ import pandas as pd
 import xarray as xr
 
 from model.lp.components.capacity import alive
+from model.results.arrays import to_array
 
 PRICE_BASED = ("thermal", "nuclear", "variable")
 
@@ -75,7 +76,7 @@ def price_based_need(ds, data, s, builds: pd.DataFrame, margin: pd.Series | None
 
 def storage_need(ds, data, s, builds: pd.DataFrame, capex: np.ndarray) -> np.ndarray:
     """Capex fall [CNY/kW of the bundle] for storage builds, from the bundle's arbitrage at the
-    solution's prices (:mod:`model.entry_storage`), its firm capacity at the reserve price and its
+    solution's prices (:mod:`model.results.entry_storage`), its firm capacity at the reserve price and its
     fixed O&M, in every period it lives."""
     from model.results.entry_storage import arbitrage_value
 
@@ -128,8 +129,6 @@ def _not_allowed(lp, blk, data) -> np.ndarray:
 
 def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     """Add ``capex_reduction_to_enter`` [CNY/kW], ``…_pct`` [%] and ``…_region`` by (tech, period)."""
-    from model.results.extract import to_array
-
     blk = lp.vars.get("new_capacity")
     if blk is None or not blk.size:
         return
@@ -159,7 +158,7 @@ def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
                                               "zero build limit forbids building; storage: per kW of "
                                               "power + minimum-duration store + charging, seasonal "
                                               "stores valued day-cyclic, an upper bound); see "
-                                              "model/entry.py",
+                                              "model/results/entry.py",
                                               fill=nan)
     pct = best["need"] / best["capex"].where(best["capex"] > 0) * 100
     ds["capex_reduction_to_enter_pct"] = to_array(pct, data, ["tech", "period"], "%",

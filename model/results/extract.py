@@ -14,29 +14,12 @@ import pandas as pd
 import xarray as xr
 
 from model.lp.components import Accumulators
-from model.results.costs import add_costs
-from model.results.metrics import add_metrics
 from model.lp.components.balance import balance_index, demand_gw
 from model.lp.problem import LP
 from model.lp.solve import Solution
-
-
-def labelled(lp: LP, vec: np.ndarray, name: str, kind: str = "var") -> pd.Series:
-    return lp.values(vec, name, kind)
-
-
-def to_array(series: pd.Series, data: xr.Dataset, dims: list[str], unit: str, description: str = "",
-             fill: float = 0.0) -> xr.DataArray:
-    """A labelled Series → DataArray over the full coordinates of ``dims`` (missing → ``fill``)."""
-    coords = {d: data[d].to_numpy() for d in dims}
-    if len(series):
-        series = series.groupby(level=dims).sum() if list(series.index.names) != dims else series
-        full = pd.MultiIndex.from_product([coords[d] for d in dims], names=dims) if len(dims) > 1 \
-            else pd.Index(coords[dims[0]], name=dims[0])
-        values = series.reindex(full).fillna(fill).to_numpy().reshape([len(coords[d]) for d in dims])
-    else:
-        values = np.full([len(coords[d]) for d in dims], fill)
-    return xr.DataArray(values, dims=dims, coords=coords, attrs={"unit": unit, "description": description})
+from model.results.arrays import labelled, to_array
+from model.results.costs import add_costs
+from model.results.metrics import add_metrics
 
 
 def _sum_over(series: pd.Series, keep: list[str]) -> pd.Series:

@@ -5,7 +5,7 @@
 * realised capacity factors, curtailment and capture rates, and LCOE by region, technology and period,
 * stranded coal: capacity retired before the end of its lifetime and its undepreciated capital,
 * "what would it take": for technologies not built, how far capex must fall for them to enter
-  (:mod:`model.entry`),
+  (:mod:`model.results.entry`),
 * :func:`policy_cost`: the cost of a policy against a reference run, per tonne abated.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 import xarray as xr
 
 from model.data import finance
+from model.results.arrays import to_array
 from model.results.entry import add_entry
 
 
@@ -96,8 +97,6 @@ def _lcoe(ds, lp, sol, data, s) -> None:
     """Levelised cost of what each technology generated, as realised [CNY/MWh]: annuities of new
     builds still paying + fixed O&M + variable O&M + fuel + CO2 transport/storage + carbon price,
     divided by generation. Capital of the base-year fleet is sunk and not included."""
-    from model.results.extract import to_array
-
     ann = to_array(_annuity_by_cohort(lp, sol.x, data, s), data, ["region", "tech", "period"], "")
     gen = ds["generation"]
     fixed = ann + ds["capacity"] * data["fom"] * 1e-3
@@ -118,8 +117,6 @@ def _stranded(ds, lp, x, data, s) -> None:
     A cohort built in v and retired at the start of period q has (v + L − q)/L of its capital left;
     base-year cohorts are valued at the first period's capex (replacement cost, real 2020 CNY).
     """
-    from model.results.extract import to_array
-
     ret = lp.values(x, "retire")
     if not len(ret):
         ds["stranded_capital"] = _da(xr.zeros_like(ds["capacity"]), "bn CNY", "undepreciated capital "

@@ -33,7 +33,7 @@ CSV_TABLES = {
     "investment.csv": ("investment", "investment_bn_cny"),
 }
 
-#: derived answers (model/metrics.py, model/entry.py): file name -> ({variable: value column}, whether
+#: derived answers (model/results/metrics.py, model/results/entry.py): file name -> ({variable: value column}, whether
 #: zeros are left out too); rows whose first value is missing are left out
 DERIVED_TABLES = {
     "lcoe.csv": ({"lcoe": "lcoe_cny_per_mwh"}, True),

@@ -16,11 +16,11 @@ import pandas as pd
 import xarray as xr
 
 from model.data import finance
-from model.run.single import Run, check_ranges, solve_checked, stamp
+from model.data.prepare import prepare, time_slices
 from model.lp.assemble import build
 from model.results.costs import COMPONENTS
-from model.data.prepare import prepare, time_slices
 from model.results.extract import extract
+from model.run.solved import Run, check_ranges, solve_checked, stamp
 
 
 def _carry_forward(tables: dict, run: Run, period: int, s) -> dict:
@@ -79,7 +79,7 @@ def _new_cohorts(lp, x, period: int) -> pd.DataFrame:
 
 
 def solve_myopic(inputs, look_ahead: int = 0) -> Run:
-    """Solve period by period; returns a :class:`~model.api.Run` whose results cover every period."""
+    """Solve period by period; returns a :class:`~model.run.single.Run` whose results cover every period."""
     s = inputs.settings
     periods = s.periods
     tables = dict(inputs.tables)

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.run.single import Run, solver_options, versions
-from model.lp.assemble import build
-from model.data.settings import InputError, Scenario, Settings, apply_overrides, parse_override
-from model.data.read import Inputs
+from model.data.overrides import apply_overrides, parse_override
 from model.data.prepare import prepare, time_slices
-from model.results.extract import extract
-from model.lp.solve import Handle, load, run_highs, solve
+from model.data.read import Inputs
+from model.data.settings import InputError, Scenario, Settings
 from model.data.timeslices import TimeSlices
+from model.lp.assemble import build
+from model.lp.solve import Handle, load, run_highs, solve
+from model.results.extract import extract
+from model.run.solved import Run, solver_options, versions
 
 
 @dataclass
@@ -76,7 +77,7 @@ class Session:
 
     # -- solving -------------------------------------------------------------------------------
     def solve(self, sets: list[str] | None = None) -> Run:
-        """Solve the base scenario with ``sets`` applied; returns a :class:`~model.api.Run`."""
+        """Solve the base scenario with ``sets`` applied; returns a :class:`~model.run.single.Run`."""
         sets = list(sets or [])
         t0 = time.perf_counter()
         tables, settings, scen = self.variant(sets)

@@ -120,8 +120,9 @@ def open_sweep(path) -> xr.Dataset:
 
 def param_unit(target: str) -> str:
     """Unit of a parameter addressed like ``--set`` (a table column, or a setting's "[unit]")."""
-    from model.data.settings import Settings, parse_override
+    from model.data.overrides import parse_override
     from model.data.schema import TABLES
+    from model.data.settings import Settings
 
     ov = parse_override(f"{target}=0")
     if ov.table is not None:

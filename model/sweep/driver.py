@@ -1,25 +1,25 @@
 """Sensitivity sweeps: many variants of one scenario, solved on a Dask cluster, combined into one result.
 
-``run_sweep("inputs/sweeps/ccus_cost.yaml")`` reads a sweep file (:mod:`model.sweep_spec`), starts a
+``run_sweep("inputs/sweeps/ccus_cost.yaml")`` reads a sweep file (:mod:`model.sweep.spec`), starts a
 ``distributed.LocalCluster`` (``workers`` processes, one thread each; or connects to ``scheduler``) and
-submits one task per member. Each worker keeps one :class:`model.session.Session` per (dataset, base
-scenario, shared overrides, input checksum) in a module-level cache (:mod:`model.sweep_worker`), so it
+submits one task per member. Each worker keeps one :class:`model.run.session.Session` per (dataset, base
+scenario, shared overrides, input checksum) in a module-level cache (:mod:`model.sweep.worker`), so it
 builds the model once and then only updates parameters and warm-starts HiGHS from the previous basis
 (a structural change falls back to a rebuild). Members are ordered so that neighbours are close in parameter space, and each worker
 gets a contiguous run of that order (other workers may steal tasks when idle).
 
 Each member is written by its worker to ``<sweep folder>/<member id>/`` atomically
-(:func:`model.output.write_results` plus ``member.json``, the member's spec); a failed member gets
+(:func:`model.results.write.write_results` plus ``member.json``, the member's spec); a failed member gets
 ``member.json`` and ``failure.json`` (status, message) and no ``manifest.json``. The worker
-(:mod:`model.sweep_worker`) refuses to write anywhere but directly inside the sweep folder (one that
+(:mod:`model.sweep.worker`) refuses to write anywhere but directly inside the sweep folder (one that
 holds the driver's ``sweep.json``). ``resume=True`` skips members whose folder holds
 ``manifest.json`` and a ``member.json`` equal to the current spec (failed members are tried again);
 ``max_members`` runs at most that many of the remaining members (an interrupted sweep, for tests or
-chunked runs). Finally ``sweep.nc``, ``key_numbers.csv``, ``failures.csv`` (:mod:`model.sweep_combine`)
-and the figures (:mod:`model.sweep_figures`) are written, each atomically.
+chunked runs). Finally ``sweep.nc``, ``key_numbers.csv``, ``failures.csv`` (:mod:`model.sweep.combine`)
+and the figures (:mod:`model.sweep.figures`) are written, each atomically.
 
 Members are solved as ``run.py run`` would solve them: an infeasible member is explained by the
-elastic re-solve of :mod:`model.diagnose` (in its message), load shedding is a failure unless
+elastic re-solve of :mod:`model.lp.diagnose` (in its message), load shedding is a failure unless
 ``allow_unserved``, and members with myopic foresight are solved on their own (no session). The
 representative days of the base scenario (with the shared overrides) are kept for every member.
 
@@ -40,10 +40,17 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from model.data.overrides import _selector_mask, override_tables, parse_override
+from model.data.settings import InputError, _settings_problems
 from model.results.write import remove_leftovers
-from model.data.settings import (
-    InputError, _selector_mask, _settings_problems, override_tables, parse_override)
-from model.sweep.spec import Member, SweepFileError, load_spec, make_members, order_members, params_of
+from model.sweep.spec import (
+    Member,
+    SweepFileError,
+    load_spec,
+    make_members,
+    order_members,
+    params_of,
+)
 from model.sweep.worker import COMPLETE, member_dir, member_record, run_member  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
@@ -273,7 +280,7 @@ def _finish(folder, spec, members, params, outcomes, inputs, figures: bool):
              "shared_sets": "; ".join(spec.shared_sets), "spec": spec.model_dump(),
              "created": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())}
     try:
-        from model import __version__
+        from model.version import __version__
         attrs["model_version"] = __version__
     except ImportError:
         pass

@@ -30,7 +30,8 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.data.settings import InputError, _join_override, parse_override, suggest
+from model.data.overrides import _join_override, parse_override
+from model.data.settings import InputError, suggest
 
 DESIGNS = ("one_at_a_time", "grid", "monte_carlo")
 NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"

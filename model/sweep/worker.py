@@ -1,6 +1,6 @@
 """The worker side of a sweep: one member solved on a Dask worker and written to its folder.
 
-Each worker process keeps one :class:`model.session.Session` per (dataset, base scenario, shared
+Each worker process keeps one :class:`model.run.session.Session` per (dataset, base scenario, shared
 overrides, input checksum) in the module-level cache ``_SESSIONS`` (at most ``MAX_SESSIONS``, least
 recently used dropped), so it builds the model once and then only updates parameters and warm-starts
 HiGHS from the previous basis. :func:`run_member` never raises for a member that fails (bad values,
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.data.settings import InputError, _settings_problems, override_tables, parse_override
+from model.data.overrides import override_tables, parse_override
+from model.data.settings import InputError, _settings_problems
 from model.sweep.spec import NAME_RE
 
 COMPLETE = "manifest.json"
@@ -86,8 +87,9 @@ def check_member(session, sets: list[str]) -> None:
 def solve_member(session, job: dict, sets: list[str]):
     """Solve like ``run.py run`` would: infeasibility explained (elastic re-solve), load shedding a
     failure unless ``allow_unserved``; myopic members are solved on their own (no session)."""
-    from model.run.single import UNSERVED_TOLERANCE_TWH, run_scenario, unserved_twh
     from model.lp.solve import INFEASIBLE, InfeasibleError, SolveError
+    from model.run.single import run_scenario
+    from model.run.solved import UNSERVED_TOLERANCE_TWH, unserved_twh
 
     tables, settings, _ = session.variant(sets)
     if settings.foresight != "perfect":
@@ -109,10 +111,10 @@ def solve_member(session, job: dict, sets: list[str]):
 
 
 def _explain(session, tables, settings) -> list[str]:
-    """What cannot hold, from :func:`model.diagnose.explain_infeasible` (an elastic re-solve)."""
-    from model.run.single import solver_options
-    from model.lp.diagnose import explain_infeasible
+    """What cannot hold, from :func:`model.lp.diagnose.explain_infeasible` (an elastic re-solve)."""
     from model.data.prepare import prepare
+    from model.lp.diagnose import explain_infeasible
+    from model.run.solved import solver_options
 
     try:
         data = prepare(tables, session.inputs.profiles, settings, time=session.time)
@@ -131,8 +133,8 @@ def run_member(job: dict) -> dict:
     ``job``: sweep_dir (absolute), inputs (as in the sweep file), inputs_path (absolute), base, shared,
     checksum, member (``Member.spec()``).
     Returns id, status, message, seconds [s], load ('build'/'update') and key (key results or None)."""
-    from model.results.write import atomic_folder, write_results
     from model.lp.solve import SolveError
+    from model.results.write import atomic_folder, write_results
     from model.sweep.combine import OK, key_results
 
     t0 = time.perf_counter()

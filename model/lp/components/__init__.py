@@ -1,7 +1,7 @@
 """Model components. Each module has one entry point ``add(lp, data, settings, acc)`` that adds its
 variables and constraint families to the LP and registers its terms in the shared accumulators
 (:class:`Accumulators`): the energy balance, the reserve margin, emissions, capture and generation.
-Policies (:mod:`model.policies`) and the balance consume the accumulators after all components ran.
+Policies (:mod:`model.lp.policies`) and the balance consume the accumulators after all components ran.
 """
 from __future__ import annotations
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP, Terms
 from model.lp.components import Accumulators
 from model.lp.components.dispatch import BN_PER_GWH
+from model.lp.problem import LP, Terms
 
 
 def balance_index(data) -> pd.DataFrame:

@@ -30,8 +30,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP, Terms
 from model.lp.components import Accumulators
+from model.lp.problem import LP, Terms
 
 BN = 1e-3  # CNY/kW × GW = 1e6 CNY = 1e-3 bn CNY
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP, Terms
 from model.lp.components import Accumulators
+from model.lp.problem import LP, Terms
 
 BN_PER_GWH = 1e-6  # CNY/MWh × GWh = 1e3 CNY = 1e-6 bn CNY
 #: wind/solar capacity factors below this are treated as zero (keeps matrix coefficients ≥ 1e-3)

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP, Terms
 from model.lp.components import Accumulators
 from model.lp.components.dispatch import BN_PER_GWH, previous_step
+from model.lp.problem import LP, Terms
 
 
 def add(lp: LP, data, s, acc: Accumulators) -> None:

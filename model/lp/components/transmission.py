@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP, Terms
 from model.lp.components import Accumulators
 from model.lp.components.capacity import alive
+from model.lp.problem import LP, Terms
 
 BN = 1e-3
 

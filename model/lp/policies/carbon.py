@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.problem import LP
 from model.lp.components import Accumulators
+from model.lp.problem import LP
 
 
 def add(lp: LP, data, s, acc: Accumulators) -> None:

@@ -1,0 +1,168 @@
+"""The scenario file (``scenarios.yaml``): defaults, named scenarios inheriting through ``base``, their
+settings, ``set:`` overrides and ``files:`` replacements, resolved into a :class:`~model.data.settings.Scenario`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from model.data.overrides import _join_override, parse_override
+from model.data.schema import TABLES
+from model.data.settings import (
+    InputError,
+    Scenario,
+    Settings,
+    _settings_problems,
+    suggest,
+)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError([f"{path}: missing file"]) from None
+    except (UnicodeDecodeError, IsADirectoryError) as err:
+        raise InputError([f"{path}: cannot be read as UTF-8 text: {err}"]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context = getattr(err, "context", None)
+        raise InputError([f"{path}{where}: malformed YAML: {problem}"
+                          f"{f' ({context})' if context else ''}; expected valid YAML "
+                          f"(check indentation, 'key: value' colons and quotes)"]) from None
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: found {type(data).__name__ if data is not None else 'an empty file'}; "
+                          f"expected a mapping with 'defaults' and 'scenarios'"])
+    return data
+
+
+SCENARIO_KEYS = ("base", "description", "set", "files")
+TOP_KEYS = ("defaults", "scenarios")
+
+
+def load_scenario(path: Path, name: str, extra: list[str] | None = None) -> Scenario:
+    """Resolve scenario ``name`` from ``scenarios.yaml`` (following ``base``), then apply ``extra``
+    ``--set`` strings. Setting overrides update the settings; table overrides are kept as strings.
+    Raises :class:`InputError` listing every problem found."""
+    scen, problems, _ = resolve_scenario(path, name, extra)
+    if problems:
+        raise InputError(problems)
+    return scen
+
+
+def resolve_scenario(path: Path, name: str, extra: list[str] | None = None
+                     ) -> tuple[Scenario | None, list[str], dict[str, str]]:
+    """Like :func:`load_scenario`, but return ``(scenario, problems, labels)`` instead of raising, so
+    that the caller can report these problems together with those of the tables.
+
+    ``scenario`` is None when the scenario cannot be resolved at all (unreadable file, unknown name);
+    its ``settings`` are None when they are invalid. ``labels`` maps each table-override text to where
+    it came from ("--set '...'" or "scenarios.yaml [scenario X] set '...'"), for messages.
+    """
+    scen, problems, labels = _resolve_scenario(Path(path), str(name), extra)
+    if scen is None:  # the --set texts can still be checked
+        for text in extra or []:
+            try:
+                parse_override(text)
+            except InputError as err:
+                problems += err.problems
+    return scen, problems, labels
+
+
+def _resolve_scenario(path: Path, name: str, extra: list[str] | None
+                      ) -> tuple[Scenario | None, list[str], dict[str, str]]:
+    try:
+        data = read_yaml(path)
+    except InputError as err:
+        return None, err.problems, {}
+    problems = [f"{path}: unknown top-level key '{k}'{suggest(str(k), TOP_KEYS)}; expected only "
+                f"{' and '.join(TOP_KEYS)}" for k in data if k not in TOP_KEYS]
+    scenarios = data.get("scenarios") or {}
+    defaults = data.get("defaults") or {}
+    for key, val in (("scenarios", scenarios), ("defaults", defaults)):
+        if not isinstance(val, dict):
+            problems.append(f"{path}: '{key}': found {type(val).__name__} {val!r}; expected a mapping "
+                            f"(name: value lines indented under '{key}:')")
+    if problems and not (isinstance(scenarios, dict) and isinstance(defaults, dict)):
+        return None, problems, {}
+    scenarios = {str(k): v for k, v in scenarios.items()}
+    if name not in scenarios:
+        problems.append(f"{path}: no scenario '{name}'{suggest(name, scenarios)}; "
+                        f"known: {', '.join(scenarios)}")
+        return None, problems, {}
+    chain, cur = [], name
+    while cur is not None:
+        cur = str(cur)
+        if cur in chain:
+            problems.append(f"{path}: scenario '{name}': circular 'base' chain "
+                            f"{' -> '.join(chain + [cur])}")
+            return None, problems, {}
+        if cur not in scenarios:
+            problems.append(f"{path}: scenario '{chain[-1]}': base '{cur}' does not exist"
+                            f"{suggest(cur, scenarios)}; known: {', '.join(scenarios)}")
+            return None, problems, {}
+        entry = scenarios[cur]
+        if entry is not None and not isinstance(entry, dict):
+            problems.append(f"{path}: scenario '{cur}': found {type(entry).__name__} {entry!r}; "
+                            f"expected a mapping of settings")
+            return None, problems, {}
+        chain.append(cur)
+        cur = (entry or {}).get("base")
+    merged: dict = dict(defaults)
+    sources: dict[str, str] = {str(k): f"{path} [defaults]" for k in merged}
+    overrides: list[tuple[str, str]] = []
+    files: dict[str, str] = {}
+    description = ""
+    for key in reversed(chain):
+        where = f"{path} [scenario {key}]"
+        entry = dict(scenarios[key] or {})
+        description = entry.pop("description", description)
+        entry.pop("base", None)
+        block = entry.pop("set", None) or {}
+        if not isinstance(block, dict):
+            problems.append(f"{where}: 'set': found {type(block).__name__} {block!r}; expected a "
+                            f"mapping of PARAMETER[KEYS]: VALUE (or '*FACTOR')")
+            block = {}
+        for k, v in block.items():
+            text = _join_override(str(k), v)
+            overrides.append((text, f"{where} set {text!r}"))
+        fblock = entry.pop("files", None) or {}
+        if not isinstance(fblock, dict):
+            problems.append(f"{where}: 'files': found {type(fblock).__name__} {fblock!r}; expected a "
+                            f"mapping of TABLE: FILE.csv")
+            fblock = {}
+        for k, v in fblock.items():
+            if str(k) not in TABLES:
+                problems.append(f"{where}: files: '{k}' is not a table{suggest(str(k), TABLES)}")
+            elif not isinstance(v, str) or not v.strip():
+                problems.append(f"{where}: files: '{k}': found {v!r}; expected a file name in the "
+                                f"dataset folder")
+            else:
+                files[str(k)] = v.strip()
+        merged.update(entry)
+        sources.update({str(k): where for k in entry})
+    overrides += [(text, f"--set {text!r}") for text in (extra or [])]
+    table_overrides, labels = [], {}
+    for text, label in overrides:
+        try:
+            ov = parse_override(text, label)
+        except InputError as err:
+            problems += err.problems
+            continue
+        if ov.table is None:
+            merged[ov.name] = ov.value
+            sources[ov.name] = label
+        else:
+            table_overrides.append(text)
+            labels[text] = label
+    try:
+        settings = Settings(**{str(k): v for k, v in merged.items()})
+    except ValidationError as err:
+        problems += _settings_problems(err, f"{path} [scenario {name}]", sources)
+        settings = None
+    return Scenario(name, description, settings, table_overrides, files), problems, labels

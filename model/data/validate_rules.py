@@ -1,0 +1,243 @@
+"""Validation rules across tables and against the settings (references, technology kinds, corridors,
+horizon coverage, base-year fleet, policy paths) and of the hourly profiles. Each problem is one line
+naming the file, the row and the column, what was found and what was expected.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.data.dims import HOURS_PER_YEAR
+from model.data.schema import TABLES
+from model.data.settings import suggest
+from model.data.validate_tables import _fmt, _line, where
+
+
+def _file(files: dict | None, name: str) -> str:
+    return (files or {}).get(name) or TABLES[name].file
+
+
+def check_refs(tables: dict, files: dict) -> list[str]:
+    """Every ``ref`` column value exists in the referenced table."""
+    problems = []
+    for name, df in tables.items():
+        table = TABLES[name]
+        for c in table.columns:
+            if c.ref is None or df is None:
+                continue
+            ref_table, ref_col = c.ref.split(".")
+            if tables.get(ref_table) is None:
+                continue
+            known = set(tables[ref_table][ref_col].dropna())
+            for i, val in df[c.name].items():
+                if val is None or (isinstance(val, float) and np.isnan(val)) or val in known:
+                    continue
+                problems.append(f"{where(table, df, i, files.get(name))}: column '{c.name}': "
+                                f"unknown {ref_col} '{val}'{suggest(str(val), known)}; "
+                                f"expected one defined in {_file(files, ref_table)}")
+    return problems
+
+
+def check_techs(techs: pd.DataFrame, files: dict | None = None) -> list[str]:
+    """Columns a technology needs given its kind."""
+    t = TABLES["techs"]
+    file = _file(files, "techs")
+    problems = []
+    need = {"thermal": ("fuel", "efficiency"), "nuclear": ("fuel", "efficiency"),
+            "variable": ("profile",), "hydro": ("profile",),
+            "storage": ("round_trip_efficiency", "storage_duration_max_h")}
+    for i, row in techs.iterrows():
+        for col in need.get(row["kind"], ()):
+            if row[col] is None or (isinstance(row[col], float) and np.isnan(row[col])):
+                c = t.col(col)
+                want = (f"a {c.ref.split('.')[1]} from {_file(files, c.ref.split('.')[0])}" if c.ref
+                        else f"one of {', '.join(c.choices)}" if c.choices else f"a value [{c.unit}]")
+                problems.append(f"{where(t, techs, i, file)}: column '{col}': blank; expected {want} "
+                                f"— a {row['kind']} technology needs it")
+        if row["kind"] == "storage":
+            lo, hi = row["storage_duration_min_h"], row["storage_duration_max_h"]
+            if not np.isnan(hi) and lo > hi:
+                problems.append(f"{where(t, techs, i, file)}: column 'storage_duration_min_h': found "
+                                f"{lo:g} > storage_duration_max_h {hi:g}; expected min ≤ max")
+            ce, rte = row["charge_efficiency"], row["round_trip_efficiency"]
+            if not (np.isnan(ce) or np.isnan(rte)) and ce < rte:
+                problems.append(f"{where(t, techs, i, file)}: column 'charge_efficiency': found {ce:g} "
+                                f"< round_trip_efficiency {rte:g}; expected charge_efficiency ≥ round "
+                                f"trip (discharge efficiency would exceed 1)")
+    return problems
+
+
+def check_coverage(tables: dict, settings, files: dict) -> list[str]:
+    """Year-keyed tables span the horizon; every region has demand; used techs have costs."""
+    problems = []
+    first, last = settings.first_period, settings.last_period
+    for name, key, ref in (("demand", "region", "regions"), ("costs", "tech", "techs"),
+                           ("fuel_prices", "fuel", "fuels")):
+        df = tables.get(name)
+        if df is None:
+            continue
+        known = set(tables[ref][key].dropna()) if tables.get(ref) is not None else None
+        short: dict = {}
+        for k, years in df.dropna(subset=["year"]).groupby(key)["year"]:
+            if known is not None and k not in known:
+                continue  # an unknown key, reported by check_refs
+            if years.min() > first or years.max() < last:
+                short.setdefault((int(years.min()), int(years.max())), []).append(str(k))
+        for (lo, hi), keys in short.items():
+            problems.append(f"{_file(files, name)}: {key} {', '.join(keys)}: years {lo}–{hi} do not "
+                            f"cover the horizon {first}–{last}; expected rows at or before {first} and "
+                            f"at or after {last}")
+    if tables.get("demand") is not None and tables.get("regions") is not None:
+        for r in sorted(set(tables["regions"]["region"].dropna()) - set(tables["demand"]["region"])):
+            problems.append(f"{_file(files, 'demand')}: region '{r}' has no demand rows; expected rows "
+                            f"for every region in {_file(files, 'regions')}")
+    techs, costs = tables.get("techs"), tables.get("costs")
+    if techs is not None and costs is not None:
+        used = set(techs.loc[techs["new_build"], "tech"].dropna())
+        if tables.get("existing") is not None:
+            used |= set(tables["existing"]["tech"].dropna()) & set(techs["tech"])
+        for tech in sorted(used - set(costs["tech"])):
+            problems.append(f"{_file(files, 'costs')}: technology '{tech}' has no cost rows; expected "
+                            f"rows for every technology that is built or exists")
+    if techs is not None and tables.get("fuel_prices") is not None:
+        fuels = set(techs["fuel"].dropna()) - set(tables["fuel_prices"]["fuel"])
+        if tables.get("fuels") is not None:
+            fuels &= set(tables["fuels"]["fuel"])  # unknown fuels are reported by check_refs
+        for fuel in sorted(fuels):
+            problems.append(f"{_file(files, 'fuel_prices')}: fuel '{fuel}' used in "
+                            f"{_file(files, 'techs')} has no price rows")
+    return problems
+
+
+def check_existing(tables: dict, settings, files: dict | None = None) -> list[str]:
+    """Base-year fleet: cohorts not in the future and within potentials."""
+    ex, techs, pot = tables.get("existing"), tables.get("techs"), tables.get("potentials")
+    if ex is None or techs is None:
+        return []
+    t, fe = TABLES["existing"], _file(files, "existing")
+    problems = [f"{where(t, ex, i, fe)}: column 'build_year': found {int(y)}; expected ≤ the base year "
+                f"{settings.first_period}" for i, y in ex["build_year"].items()
+                if y > settings.first_period]
+    if pot is not None:
+        life = techs.drop_duplicates("tech").set_index("tech")["lifetime_yr"]
+        alive = ex[(ex["build_year"] + ex["tech"].map(life).fillna(0) > settings.first_period)
+                   & (ex["build_year"] <= settings.first_period)]
+        total = alive.groupby(["region", "tech"])["capacity_gw"].sum()
+        for i, row in pot.iterrows():
+            have = total.get((row["region"], row["tech"]), 0.0)
+            if row["max_gw"] >= 0 and have > row["max_gw"] + 1e-9:  # (negative: reported already)
+                problems.append(f"{where(TABLES['potentials'], pot, i, _file(files, 'potentials'))}: "
+                                f"column 'max_gw': found {row['max_gw']:g} GW; expected ≥ the existing "
+                                f"base-year capacity {have:g} GW of {row['tech']} in {row['region']} "
+                                f"({fe})")
+    return problems
+
+
+def check_storage_potentials(tables: dict, files: dict | None = None) -> list[str]:
+    """Storage energy potentials name storage technologies and hold the base-year energy capacity."""
+    pot, techs, ex = tables.get("storage_potentials"), tables.get("techs"), tables.get("existing")
+    if pot is None or techs is None:
+        return []
+    t, f = TABLES["storage_potentials"], _file(files, "storage_potentials")
+    kind = techs.drop_duplicates("tech").set_index("tech")["kind"]
+    problems = [f"{where(t, pot, i, f)}: column 'tech': found '{tech}' of kind '{kind[tech]}'; expected a "
+                f"storage technology" for i, tech in pot["tech"].items()
+                if tech in kind.index and kind[tech] != "storage"]
+    if ex is not None and "energy_gwh" in ex:
+        have = ex.groupby(["region", "tech"])["energy_gwh"].sum()
+        for i, row in pot.iterrows():
+            e = float(have.get((row["region"], row["tech"]), 0.0))
+            if row["max_gwh"] >= 0 and e > row["max_gwh"] + 1e-9:
+                problems.append(f"{where(t, pot, i, f)}: column 'max_gwh': found {row['max_gwh']:g} GWh; "
+                                f"expected ≥ the existing energy capacity {e:g} GWh ({_file(files, 'existing')})")
+    return problems
+
+
+def check_lines(lines: pd.DataFrame | None, files: dict | None = None) -> list[str]:
+    if lines is None:
+        return []
+    t = TABLES["lines"]
+    return [f"{where(t, lines, i, _file(files, 'lines'))}: column 'to_region': found '{r}', the same "
+            f"as from_region; expected another region (a corridor joins two regions)"
+            for i, r in lines["from_region"].items() if r is not None and r == lines.at[i, "to_region"]]
+
+
+def check_policies(tables: dict, settings, files: dict | None = None) -> list[str]:
+    """Paths named by the settings exist; a cap path does not rise after its peak unless allowed."""
+    problems = []
+    for setting, table in (("co2_cap", "co2_caps"), ("carbon_price", "carbon_prices"),
+                           ("clean_share", "clean_shares")):
+        path = getattr(settings, setting)
+        if path is None:
+            continue
+        df = tables.get(table)
+        known = sorted({str(k) for k in df["path"].dropna()}) if df is not None else []
+        if str(path) not in known:
+            problems.append(f"setting {setting}='{path}': no such path in {_file(files, table)}"
+                            f"{suggest(str(path), known)}; expected one of: "
+                            f"{', '.join(known) if known else '(none: the file is missing or empty)'}")
+    caps = tables.get("co2_caps")
+    if caps is not None and not settings.allow_cap_increase:
+        t = TABLES["co2_caps"]
+        for path, grp in caps.dropna(subset=["year", "co2_cap_mt"]).sort_values("year").groupby("path"):
+            vals, years = grp["co2_cap_mt"].to_numpy(), grp["year"].to_numpy()
+            falling = False
+            for k in range(1, len(vals)):
+                if vals[k] < vals[k - 1] - 1e-9:
+                    falling = True
+                elif falling and vals[k] > vals[k - 1] + 1e-9:
+                    peak = int(np.argmax(vals[:k]))
+                    problems.append(f"{where(t, caps, grp.index[k], _file(files, 'co2_caps'))}: column "
+                                    f"'co2_cap_mt': found {vals[k]:g} Mt, a rise from {vals[k - 1]:g} Mt "
+                                    f"in {int(years[k - 1])} after the path peaked ({vals[peak]:g} Mt "
+                                    f"in {int(years[peak])}); expected a cap that does not rise again, "
+                                    f"or set allow_cap_increase: true if intended")
+                    break
+    if settings.last_period < settings.first_period or \
+            (settings.last_period - settings.first_period) % settings.period_years:
+        problems.append(f"settings: periods {settings.first_period}–{settings.last_period} in steps of "
+                        f"{settings.period_years} do not fit; expected last_period − first_period to be "
+                        f"a non-negative multiple of period_years")
+    return problems
+
+
+def _cells(n: int) -> str:
+    return f"{n} such cell{'s' if n != 1 else ''}"
+
+
+def check_profile(name: str, df: pd.DataFrame, regions: list[str], file: str) -> list[str]:
+    """An hourly profile: 8760 rows, an hour column, one numeric column per region, values in range."""
+    problems = []
+    if len(df) != HOURS_PER_YEAR:
+        problems.append(f"{file}: found {len(df)} rows; expected {HOURS_PER_YEAR} (one per hour of a "
+                        f"non-leap year)")
+    if "hour" not in df.columns:
+        problems.append(f"{file}: missing column 'hour'; expected hours 0…{HOURS_PER_YEAR - 1}")
+
+    def loc(i):
+        return f"{file}: row {_line(i)} (hour={_fmt(df['hour'].iloc[i]) if 'hour' in df else i})"
+
+    for r in regions:
+        if r not in df.columns:
+            problems.append(f"{file}: missing column for region '{r}'{suggest(r, map(str, df.columns))}")
+            continue
+        vals = pd.to_numeric(df[r], errors="coerce")
+        bad = vals.isna() | np.isinf(vals)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            cell = df[r].iloc[i]
+            found = "blank" if pd.isna(cell) or str(cell).strip() == "" else f"found '{cell}'"
+            problems.append(f"{loc(i)}: column '{r}': {found}; expected a number"
+                            f" ({_cells(int(bad.sum()))})")
+            continue
+        if name == "load":
+            if (vals < 0).any() or vals.sum() <= 0:
+                i = int(np.flatnonzero((vals < 0).to_numpy())[0]) if (vals < 0).any() else 0
+                problems.append(f"{loc(i)}: column '{r}': found load {vals.iloc[i]:g}; expected values "
+                                f"≥ 0 with a positive total")
+        elif (vals < 0).any() or (vals > 1 + 1e-6).any():
+            out = (vals < 0) | (vals > 1 + 1e-6)
+            i = int(np.flatnonzero(out.to_numpy())[0])
+            problems.append(f"{loc(i)}: column '{r}': found capacity factor {vals.iloc[i]:g}; expected "
+                            f"a value in [0, 1] ({_cells(int(out.sum()))})")
+    return problems
