@@ -56,7 +56,7 @@ def _rtp(values: dict, scale: float) -> xr.DataArray:
 
 def _da(values, dims, unit, description) -> xr.DataArray:
     return xr.DataArray(np.asarray(values, float), dims=dims,
-                        attrs={"unit": unit, "description": description})
+                        attrs={"units": unit, "description": description})
 
 
 def _attrs(scenario: str, inputs: str) -> dict:
@@ -89,7 +89,7 @@ def make_results(scenario: str = "test", scale: float = 1.0, source_day: bool = 
     ds["day_weight"] = _da(DAY_WEIGHT, ("day",), "d/yr", "days per year represented")
     if source_day:
         ds["source_day"] = xr.DataArray(SOURCE_DAY, dims="day",
-                                        attrs={"unit": "-", "description": "calendar day (0-based)"})
+                                        attrs={"units": "-", "description": "calendar day (0-based)"})
     cap = _rtp(CAPACITY, scale)
     ds["capacity"] = cap
     ds["new_capacity"] = cap.copy(data=np.clip(np.diff(cap.values, axis=2, prepend=0.0), 0, None))
@@ -113,7 +113,7 @@ def make_results(scenario: str = "test", scale: float = 1.0, source_day: bool = 
     _costs_and_prices(ds, scale, stranded)
     for name, unit in UNITS.items():
         if name in ds:
-            ds[name].attrs = {"unit": unit, "description": name.replace("_", " ")}
+            ds[name].attrs = {"units": unit, "description": name.replace("_", " ")}
     ds.attrs.update(_attrs(scenario, inputs))
     return ds.transpose("component", "line", "region", "tech", "period", "timestep", "day")
 

@@ -25,12 +25,12 @@ def test_contract_written(run3060):
     ds = xr.open_dataset(out / "results.nc")
     for name in CONTRACT:
         assert name in ds, name
-        assert ds[name].attrs.get("unit"), name
+        assert ds[name].attrs.get("units"), name
     for key in ("scenario", "objective_bn_cny", "solver", "status", "solve_s", "build_s", "input_checksum",
                 "model_version", "pyomo", "highspy"):
         assert key in ds.attrs, key
     manifest = json.loads((out / "manifest.json").read_text())
-    assert "results.nc" in manifest["files"] and manifest["variables"]["capacity"]["unit"] == "GW"
+    assert "results.nc" in manifest["files"] and manifest["variables"]["capacity"]["units"] == "GW"
     assert (out / "capacity.csv").exists() and (out / "periods.csv").exists()
     assert not list(out.parent.glob(".*tmp*"))
 

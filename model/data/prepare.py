@@ -3,7 +3,7 @@
 Year-keyed tables are interpolated to the periods (held constant outside the years given; policy paths
 are not extended backwards before their first year). Fuel prices and carbon contents become per-MWh
 costs and emission rates of each technology. Hourly profiles are reduced to representative timesteps.
-Every data variable carries its unit in ``attrs['unit']``.
+Every data variable carries its unit in ``attrs['units']``.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def interp_years(df: pd.DataFrame, key: str | list, col: str, periods, backward:
 
 def _da(values, dims, coords, unit: str, description: str = "") -> xr.DataArray:
     return xr.DataArray(values, dims=dims, coords={d: coords[d] for d in dims},
-                        attrs={"unit": unit, "description": description})
+                        attrs={"units": unit, "description": description})
 
 
 def tech_data(techs: pd.DataFrame, fuels: pd.DataFrame) -> dict:
@@ -112,10 +112,10 @@ def _add_time(ds, time: TimeSlices, coords) -> None:
                            "representative day of each calendar day")
     start, length, day = chronology_runs(time.chronology)
     ds.coords["run"] = np.arange(len(start))
-    ds["run_start"] = xr.DataArray(start, dims=["run"], attrs={"unit": "-", "description":
+    ds["run_start"] = xr.DataArray(start, dims=["run"], attrs={"units": "-", "description":
                                    "first calendar day of a run of days with the same representative day"})
-    ds["run_length"] = xr.DataArray(length, dims=["run"], attrs={"unit": "d"})
-    ds["run_day"] = xr.DataArray(day, dims=["run"], attrs={"unit": "-"})
+    ds["run_length"] = xr.DataArray(length, dims=["run"], attrs={"units": "d"})
+    ds["run_day"] = xr.DataArray(day, dims=["run"], attrs={"units": "-"})
 
 
 def chronology_runs(chronology: np.ndarray):

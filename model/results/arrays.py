@@ -23,4 +23,4 @@ def to_array(series: pd.Series, data: xr.Dataset, dims: list[str], unit: str, de
         values = series.reindex(full).fillna(fill).to_numpy().reshape([len(coords[d]) for d in dims])
     else:
         values = np.full([len(coords[d]) for d in dims], fill)
-    return xr.DataArray(values, dims=dims, coords=coords, attrs={"unit": unit, "description": description})
+    return xr.DataArray(values, dims=dims, coords=coords, attrs={"units": unit, "description": description})

@@ -73,16 +73,16 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     cost["demand_response"] = _dr_cost(lp, x, data, s)
     arr = xr.concat([cost[k].broadcast_like(periods).astype(float) for k in COMPONENTS],
                     dim=pd.Index(list(COMPONENTS), name="component"))
-    ds["cost"] = arr.assign_attrs(unit="bn CNY/yr", description="annual cost by component "
+    ds["cost"] = arr.assign_attrs(units="bn CNY/yr", description="annual cost by component "
                                   "(investment as annuities paid in the period), real 2020 CNY")
     npv = (arr * data["period_weight"]).sum("period")
     npv.loc["investment"] = _investment_npv(lp, x)
     npv.loc["transmission"] = _line_npv(lp, x, ds, data)
-    ds["cost_npv"] = npv.assign_attrs(unit="bn CNY", description="present value by component (2020)")
-    ds["total_cost"] = xr.DataArray(float(npv.sum()), attrs={"unit": "bn CNY",
+    ds["cost_npv"] = npv.assign_attrs(units="bn CNY", description="present value by component (2020)")
+    ds["total_cost"] = xr.DataArray(float(npv.sum()), attrs={"units": "bn CNY",
                                     "description": "present value of total system cost (objective)"})
     ds["investment"] = _overnight(lp, x, data).assign_attrs(
-        unit="bn CNY", description="overnight capital spent at the start of the period")
+        units="bn CNY", description="overnight capital spent at the start of the period")
 
 
 def _block_cost(lp: LP, x: np.ndarray, name: str) -> float:

@@ -62,19 +62,19 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds["charge"] = to_array(chg, data, rtps, "GW", "storage charging")
     w = xr.DataArray(data["weight"].to_numpy(), dims=["timestep"], coords={"timestep": ds.timestep})
     out = to_array(gen.add(dis, fill_value=0.0) if len(dis) else gen, data, rtps, "GW")
-    ds["generation"] = (out * w).sum("timestep").assign_attrs(unit="TWh/yr") / 1000.0
-    ds["generation"].attrs = {"unit": "TWh/yr", "description": "electricity generated (storage: discharged)"}
+    ds["generation"] = (out * w).sum("timestep").assign_attrs(units="TWh/yr") / 1000.0
+    ds["generation"].attrs = {"units": "TWh/yr", "description": "electricity generated (storage: discharged)"}
     avail = data["capacity_factor"] * data["availability"] * ds["capacity"]
     variable = (data["kind"] == "variable")
     curt = ((avail - ds["dispatch"]).clip(min=0) * w).sum("timestep") / 1000.0
     ds["curtailment"] = curt.where(variable, 0.0).transpose(*rtp)
-    ds["curtailment"].attrs = {"unit": "TWh/yr", "description": "available wind/solar energy not used"}
+    ds["curtailment"].attrs = {"units": "TWh/yr", "description": "available wind/solar energy not used"}
     _transmission(ds, lp, x, data)
     _emissions(ds, lp, acc, x, data)
     _prices(ds, lp, y, data, settings)
     ds["unserved_energy"] = (to_array(labelled(lp, x, "unserved"), data, ["region", "period", "timestep"],
                                       "GW") * w).sum("timestep") / 1000.0
-    ds["unserved_energy"].attrs = {"unit": "TWh/yr", "description": "load not served"}
+    ds["unserved_energy"].attrs = {"units": "TWh/yr", "description": "load not served"}
     idx = balance_index(data)
     load = pd.Series(demand_gw(data, idx), index=pd.MultiIndex.from_frame(idx))
     ds["load"] = to_array(load, data, ["region", "period", "timestep"], "GW", "load")
@@ -90,10 +90,10 @@ def _demand_response(ds, lp, x, data, w) -> None:
     rpt = ["region", "period", "timestep"]
     up = to_array(labelled(lp, x, "demand_shift_up"), data, rpt, "GW")
     down = to_array(labelled(lp, x, "demand_shift_down"), data, rpt, "GW")
-    ds["demand_shift"] = (up - down).assign_attrs(unit="GW", description="flexible load moved into (+) or "
+    ds["demand_shift"] = (up - down).assign_attrs(units="GW", description="flexible load moved into (+) or "
                                                   "out of (−) the timestep; load served = load + shift")
     ds["demand_shifted"] = ((up * w).sum("timestep") / 1000.0).assign_attrs(
-        unit="TWh/yr", description="flexible load moved within the day (energy moved, counted once)")
+        units="TWh/yr", description="flexible load moved within the day (energy moved, counted once)")
 
 
 def _end_of_life(lp, x, data, settings) -> pd.Series:
@@ -153,9 +153,9 @@ def _emissions(ds, lp, acc, x, data):
     cap = _accumulated(acc.captured.frame(), x, rtp)
     ds["emissions_by_tech"] = to_array(em, data, rtp, "Mt/yr", "net CO2 emissions")
     ds["emissions"] = ds["emissions_by_tech"].sum("tech").assign_attrs(
-        unit="Mt/yr", description="net CO2 emissions (after capture; BECCS negative)")
+        units="Mt/yr", description="net CO2 emissions (after capture; BECCS negative)")
     ds["captured_co2_by_tech"] = to_array(cap, data, rtp, "Mt/yr", "CO2 captured")
-    ds["captured_co2"] = ds["captured_co2_by_tech"].sum("tech").assign_attrs(unit="Mt/yr",
+    ds["captured_co2"] = ds["captured_co2_by_tech"].sum("tech").assign_attrs(units="Mt/yr",
                                                                             description="CO2 captured")
     ds["co2_cap"] = data["co2_cap"]
 
@@ -166,25 +166,25 @@ def _prices(ds, lp, y, data, settings):
     shadow = to_array(-dual, data, ["period"], "CNY/t") / pw * 1e3 if len(dual) else \
         xr.zeros_like(pw)
     shadow = shadow.where(np.isfinite(data["co2_cap"]), 0.0)
-    ds["co2_shadow_price"] = shadow.assign_attrs(unit="CNY/t", description="dual of the CO2 cap")
+    ds["co2_shadow_price"] = shadow.assign_attrs(units="CNY/t", description="dual of the CO2 cap")
     ds["carbon_price"] = data["carbon_price"]
     ds["co2_price"] = (shadow + data["carbon_price"]).assign_attrs(
-        unit="CNY/t", description="marginal cost of emitting: cap shadow price + carbon price")
+        units="CNY/t", description="marginal cost of emitting: cap shadow price + carbon price")
     bal = labelled(lp, y, "energy_balance", kind="con")
     price = to_array(bal, data, ["region", "period", "timestep"], "CNY/MWh")
     ds["electricity_price"] = (price / (pw * data["weight"]) * 1e6).assign_attrs(
-        unit="CNY/MWh", description="marginal cost of supply (dual of the energy balance)")
+        units="CNY/MWh", description="marginal cost of supply (dual of the energy balance)")
     rm = labelled(lp, y, "reserve_margin", kind="con")
     ds["reserve_price"] = (to_array(rm, data, ["region", "period"], "") / pw * 1e3).assign_attrs(
-        unit="CNY/(kW*yr)", description="marginal value of firm capacity (dual of the reserve margin)")
+        units="CNY/(kW*yr)", description="marginal value of firm capacity (dual of the reserve margin)")
     n = settings.period_years
     st = labelled(lp, y, "co2_storage_limit", kind="con")
     st_price = -to_array(st, data, ["region"], "") * n / pw * 1e3
     ds["co2_storage_price"] = st_price.transpose("region", "period").assign_attrs(
-        unit="CNY/t", description="shadow price of CO2 storage capacity per tonne captured")
+        units="CNY/t", description="shadow price of CO2 storage capacity per tonne captured")
     cs = labelled(lp, y, "clean_share", kind="con")
     ds["clean_share_price"] = (to_array(cs, data, ["period"], "") / pw * 1e3).assign_attrs(
-        unit="CNY/MWh", description="dual of the non-fossil share: value of a non-fossil MWh "
+        units="CNY/MWh", description="dual of the non-fossil share: value of a non-fossil MWh "
                                     "(like a green certificate price)")
     ds["reserve_requirement"] = ((1 + settings.reserve_margin) * data["peak_demand"]).where(
-        data["period"] >= settings.first_decision_period, 0.0).assign_attrs(unit="GW")
+        data["period"] >= settings.first_decision_period, 0.0).assign_attrs(units="GW")

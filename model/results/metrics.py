@@ -20,7 +20,7 @@ from model.results.entry import add_entry
 
 
 def _da(values: xr.DataArray, unit: str, description: str) -> xr.DataArray:
-    return values.assign_attrs(unit=unit, description=description)
+    return values.assign_attrs(units=unit, description=description)
 
 
 def add_metrics(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:

@@ -167,7 +167,7 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
             "status": ds.attrs.get("status"),
             "files": {str(p.relative_to(tmp)): {"sha256": _sha(p), "bytes": p.stat().st_size}
                       for p in files},
-            "variables": {k: {"dims": list(v.dims), "unit": v.attrs.get("unit", "")}
+            "variables": {k: {"dims": list(v.dims), "units": v.attrs.get("units", "")}
                           for k, v in ds.data_vars.items()},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))

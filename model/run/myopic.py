@@ -133,8 +133,8 @@ def combine(steps: list[xr.Dataset], data: xr.Dataset, s) -> xr.Dataset:
                                         + ((out["transmission_capacity"] * data["line_capex"]
                                             * data["line_fom_share"]).sum("line") * 1e-3
                                            * data["period_weight"]).sum())
-    out["cost_npv"] = npv.assign_attrs(unit="bn CNY", description="present value by component (2020)")
-    out["total_cost"] = xr.DataArray(float(npv.sum()), attrs={"unit": "bn CNY", "description":
+    out["cost_npv"] = npv.assign_attrs(units="bn CNY", description="present value by component (2020)")
+    out["total_cost"] = xr.DataArray(float(npv.sum()), attrs={"units": "bn CNY", "description":
                                      "present value of total system cost on the whole horizon"})
     out.attrs = dict(steps[-1].attrs)
     out.attrs["objective_bn_cny"] = float(npv.sum())

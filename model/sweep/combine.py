@@ -87,12 +87,12 @@ def combine(members, params, outcomes: dict, attrs: dict) -> xr.Dataset:
         if template is not None and name in template:
             ds[name].attrs = dict(template[name].attrs)
     ds["member_seconds"] = ("scenario", [float(outcomes.get(i, {}).get("seconds") or np.nan) for i in ids])
-    ds["member_seconds"].attrs = {"unit": "s", "description": "wall time of the member on its worker"}
+    ds["member_seconds"].attrs = {"units": "s", "description": "wall time of the member on its worker"}
     ds["member_solve_seconds"] = ("scenario", [float(outcomes.get(i, {}).get("solve_seconds") or np.nan)
                                                for i in ids])
-    ds["member_solve_seconds"].attrs = {"unit": "s", "description": "of which the solver's own time"}
+    ds["member_solve_seconds"].attrs = {"units": "s", "description": "of which the solver's own time"}
     ds["model_load"] = ("scenario", np.array([outcomes.get(i, {}).get("load", "") for i in ids], dtype=str))
-    ds["model_load"].attrs = {"unit": "-", "description": "build: model built; update: loaded model re-used"}
+    ds["model_load"].attrs = {"units": "-", "description": "build: model built; update: loaded model re-used"}
     coords = {"label": [m.label for m in members],
               "status": [outcomes.get(i, {}).get("status", "pending") for i in ids],
               "message": [outcomes.get(i, {}).get("message", "") for i in ids]}
@@ -103,7 +103,7 @@ def combine(members, params, outcomes: dict, attrs: dict) -> xr.Dataset:
     for p in params:
         ds = ds.assign_coords({p.coord: ("scenario", _coord_values([m.values.get(p.coord) for m in members]))})
         ds[p.coord].attrs = {"parameter": p.key, "targets": ", ".join(p.targets), "operation": p.op,
-                             "unit": "factor on the base value" if p.op == "*=" else param_unit(p.targets[0])}
+                             "units": "factor on the base value" if p.op == "*=" else param_unit(p.targets[0])}
     ds.attrs.update({k: (v if isinstance(v, (str, int, float)) else json.dumps(v, default=str))
                      for k, v in attrs.items()})
     return ds

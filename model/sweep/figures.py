@@ -191,7 +191,7 @@ def scatter_cost(ds: xr.Dataset, coords: list[str]) -> Figure:
     axes = fig.subplots(nrow, ncol, squeeze=False, sharey=True)
     for ax, c in zip(axes.flat, coords):
         ax.scatter(ok[c], ok["total_cost"], s=12, color="#2b5c8a")
-        ax.set_xlabel(f"{ok[c].attrs.get('parameter', c)} [{ok[c].attrs.get('unit', '-')}]", fontsize=8)
+        ax.set_xlabel(f"{ok[c].attrs.get('parameter', c)} [{ok[c].attrs.get('units', '-')}]", fontsize=8)
     for ax in axes[:, 0]:
         ax.set_ylabel("Total cost (present value) [bn CNY]")
     for ax in list(axes.flat)[len(coords):]:
