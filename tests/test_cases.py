@@ -114,7 +114,7 @@ def test_co2_price_is_undiscounted_in_every_period(tmp_path):
     period weight (Σ of its years' discount factors) it is 125 CNY/t in each period's own money."""
     sets = ["last_period=2030", "period_years=5", "discount_rate=0.07", "days=1"]
     ds = solve(_cap_case(tmp_path / "a", 400.0, lifetime=5), sets=sets)
-    weights = [sum(1.07 ** -(y - 2020) for y in range(p, p + 5)) for p in (2020, 2025, 2030)]
+    weights = [sum(1.07 ** -(y - 2020) for y in range(p - 2, p + 3)) for p in (2020, 2025, 2030)]
     assert ds["period"].values.tolist() == [2020, 2025, 2030]
     assert ds["period_weight"].values.tolist() == pytest.approx(weights)
     assert ds["co2_price"].values.tolist() == pytest.approx([125.0] * 3, rel=1e-6)
@@ -216,10 +216,10 @@ def _fom_case(tmp_path, fom, extra_existing=()):
 
 
 def test_end_of_life_is_not_retired_twice(tmp_path):
-    """A 1984 cohort of 10 GW reaches the end of its 40 years before 2025 (midpoint rule): it leaves at
-    end of life and is not counted again among the early retirements, which take only the 50 GW still
-    alive (FOM 600, so every living plant is replaced)."""
-    ds = solve(_fom_case(tmp_path, 600, extra_existing=[("A", "coal", 1984, 10, 0)]))
+    """A 1982 cohort of 10 GW reaches the end of its 40 years (2022) before the 2025 period's span begins
+    (2023, model/data/periods.py): it leaves at end of life and is not counted again among the early
+    retirements, which take only the 50 GW still alive (FOM 600, so every living plant is replaced)."""
+    ds = solve(_fom_case(tmp_path, 600, extra_existing=[("A", "coal", 1982, 10, 0)]))
     assert float(ds["capacity"].sel(tech="coal", period=2020).sum()) == pytest.approx(60)
     assert float(ds["retired_end_of_life"].sel(tech="coal", period=2025).sum()) == pytest.approx(10)
     assert float(ds["retired_capacity"].sel(tech="coal", period=2025).sum()) == pytest.approx(50, abs=1e-6)
@@ -238,7 +238,8 @@ def test_retirement_when_fixed_om_exceeds_the_plants_value(tmp_path, fom, retire
     keep = 5 * 50 * (fom + 1314) * 1e-3
     assert float(ds["total_cost"]) == pytest.approx(keep + (keep if not retired else 5 * 50 * 1876 * 1e-3),
                                                     rel=1e-9)
-    assert float(ds["stranded_capital"].sum()) == pytest.approx(retired * 3500 * 30 / 40 * 1e-3, abs=1e-9)
+    # retired at the start of the 2025 period's span (2023): 32 of its 40 years left
+    assert float(ds["stranded_capital"].sum()) == pytest.approx(retired * 3500 * 32 / 40 * 1e-3, abs=1e-9)
 
 
 def test_min_load_keeps_inflexible_plant_running(tmp_path):

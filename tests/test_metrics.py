@@ -49,10 +49,11 @@ def test_cost_of_policy_per_tonne(tmp_path):
 
 
 def test_stranded_capital_straight_line(tmp_path):
-    """50 GW of a 2015 coal cohort (40 years, 3500 CNY/kW) retired in 2025 has 30/40 of its capital
-    left: 50 × 3500 × 0.75 = 131.25 bn CNY."""
+    """50 GW of a 2015 coal cohort (40 years, 3500 CNY/kW) retired in 2025, i.e. at the start of the
+    period's span (2023, model/data/periods.py), has 32/40 of its capital left: 50 × 3500 × 0.8 = 140
+    bn CNY."""
     ds = run_scenario(retirement_case(tmp_path), "test").results
-    assert float(ds["stranded_capital"].sel(tech="coal", period=2025).sum()) == pytest.approx(131.25)
+    assert float(ds["stranded_capital"].sel(tech="coal", period=2025).sum()) == pytest.approx(140.0)
 
 
 def test_average_prices(tmp_path):

@@ -31,8 +31,9 @@ def test_one_period_alone_equals_inside_multi_period(tmp_path):
 
 
 def test_late_build_pays_only_inside_horizon(tmp_path):
-    """A 40-year plant built in the last period pays 5 of its 40 annuities: its annual cost in the last
-    period equals the annuity, and the PV of its investment equals annuity × period weight."""
+    """A 40-year plant built in the last period pays 5 of its 40 annuities (the years of the period's span,
+    2018–2022, centred on 2020): its annual cost in the last period equals the annuity, and the PV of its
+    investment equals annuity × period weight (discounted to 2020)."""
     f = factory.write(
         tmp_path, techs=[{"tech": "base", "fuel": "none", "efficiency": 1, "lifetime_yr": 40}],
         costs=[{"tech": "base", "capex_cny_per_kw": 10000}], demand={"A": 87.6},
@@ -40,7 +41,7 @@ def test_late_build_pays_only_inside_horizon(tmp_path):
                   "days": 1})
     ds = run_scenario(f, "test").results
     crf = 0.05 / (1 - 1.05 ** -40)
-    weight = sum(1.05 ** -k for k in range(5))
+    weight = sum(1.05 ** -k for k in range(-2, 3))
     annual = 10 * 10000 * crf * 1e-3  # 10 GW, bn CNY/yr
     assert float(ds["cost"].sel(component="investment", period=2020)) == pytest.approx(annual, rel=1e-9)
     assert float(ds["cost_npv"].sel(component="investment")) == pytest.approx(annual * weight, rel=1e-9)

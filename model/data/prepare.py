@@ -12,6 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from model.data import finance
+from model.data.periods import span_start
 from model.data.settings import Settings
 from model.data.timeslices import TimeSlices, peak_ratio, representative_days
 
@@ -96,7 +97,7 @@ def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices |
     _add_lines(ds, tables.get("lines"), s, coords)
     _add_policies(ds, tables, s, coords)
     ds.attrs.update({"settings": s.model_dump_json(), "first_period": int(periods[0]),
-                     "period_years": s.period_years})
+                     "period_years": s.period_years, "first_decision_period": s.first_decision_period})
     return ds
 
 
@@ -165,8 +166,10 @@ def _add_costs(ds, tables: dict, s: Settings, coords) -> None:
     ds["period_weight"] = _da(finance.period_weight(periods, s.period_years, s.discount_rate,
                                                     s.first_period), ("period",), coords, "yr",
                               "sum of discount factors over the period's years")
+    ds["period_start"] = _da(span_start(periods, s.period_years), ("period",), coords, "year",
+                             "first calendar year the period stands for (model/data/periods.py)")
     ds["annuity_weight"] = _da(finance.annuity_weight(periods[None, :], life, s.discount_rate,
-                                                      s.first_period, s.horizon_end),
+                                                      s.first_period, s.horizon_end, s.period_years),
                                ("tech", "period"), coords, "-",
                                "PV of annuities inside the horizon per unit of overnight cost")
 
@@ -225,7 +228,7 @@ def _add_lines(ds, lines: pd.DataFrame | None, s: Settings, coords) -> None:
         ds[name] = _da(np.asarray(v.to_numpy()), ("line",), coords, unit)
     ds["line_annuity_weight"] = _da(
         finance.annuity_weight(coords["period"][None, :], lines["lifetime_yr"].to_numpy()[:, None],
-                               s.discount_rate, s.first_period, s.horizon_end),
+                               s.discount_rate, s.first_period, s.horizon_end, s.period_years),
         ("line", "period"), coords, "-")
 
 
@@ -238,13 +241,17 @@ def _path(tables, table: str, col: str, path: str | None, periods) -> np.ndarray
 
 
 def _add_policies(ds, tables: dict, s: Settings, coords) -> None:
+    """Policy paths at the periods; targets (caps, shares) apply from the first decision period on."""
     periods = coords["period"]
-    ds["co2_cap"] = _da(_path(tables, "co2_caps", "co2_cap_mt", s.co2_cap, periods), ("period",),
-                        coords, "Mt/yr", "national CO2 cap (NaN: none)")
+    decided = periods >= s.first_decision_period
+    cap = _path(tables, "co2_caps", "co2_cap_mt", s.co2_cap, periods)
+    ds["co2_cap"] = _da(np.where(decided, cap, np.nan), ("period",), coords, "Mt/yr",
+                        "national CO2 cap (NaN: none)")
     price = np.nan_to_num(_path(tables, "carbon_prices", "price_cny_per_t", s.carbon_price, periods))
     ds["carbon_price"] = _da(price, ("period",), coords, "CNY/t", "carbon price paid on net emissions")
-    ds["clean_share"] = _da(_path(tables, "clean_shares", "min_share", s.clean_share, periods),
-                            ("period",), coords, "fraction", "minimum non-fossil share (NaN: none)")
+    share = _path(tables, "clean_shares", "min_share", s.clean_share, periods)
+    ds["clean_share"] = _da(np.where(decided, share, np.nan), ("period",), coords, "fraction",
+                            "minimum non-fossil share (NaN: none)")
     limits = np.full((len(coords["tech"]), len(periods)), np.inf)
     if s.build_limits and tables.get("build_limits") is not None and len(tables["build_limits"]):
         wide = interp_years(tables["build_limits"], "tech", "max_gw_per_yr", periods, backward=False)

@@ -28,11 +28,17 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     discount_rate: float = Field(0.06, ge=0, le=0.3, description="real discount rate [1/yr]")
-    first_period: int = Field(2020, description="base year; capacity is the existing fleet")
-    last_period: int = Field(2060, description="last investment period [year]")
-    period_years: int = Field(5, ge=1, le=10, description="years each period stands for")
+    first_period: int = Field(2020, description="first period (milestone year) and base year of "
+                              "discounting; capacity is the existing fleet")
+    last_period: int = Field(2060, description="last investment period (milestone year)")
+    period_years: int = Field(5, ge=1, le=10, description="years each period stands for, centred on its "
+                              "milestone year (docs/formulation.md, model/data/periods.py)")
+    history_until: int | None = Field(None, description="last calendar year whose fleet is statistics: "
+                                      "periods up to it have no investment or retirement decisions, their "
+                                      "fleet is existing.csv at the end of the year, and policy targets do "
+                                      "not apply to them [year]; null: only the first period is fixed")
     first_period_builds: bool = Field(False, description="allow investment and retirement in the first "
-                                      "period (greenfield or single-period studies)")
+                                      "period (greenfield or single-period studies; not with history_until)")
     days: int = Field(8, ge=1, le=365, description="representative days (365 = full year)")
     segments: int | None = Field(None, ge=1, le=24,
                                  description="timesteps per day (None = 24 hourly steps)")
@@ -84,13 +90,26 @@ class Settings(BaseModel):
 
     @property
     def first_decision_period(self) -> int:
-        """First period with investment, retirement and the reserve margin."""
+        """First period with investment, retirement, the reserve margin and policy targets."""
+        if self.history_until is not None:
+            later = [p for p in self.periods if p > self.history_until]
+            return later[0] if later else self.last_period + self.period_years
         return self.first_period if self.first_period_builds else self.first_period + self.period_years
 
     @property
+    def fixed_until(self) -> int | None:
+        """Last period whose fleet is fixed by statistics (the history periods): ``history_until``, or the
+        first period when only it is fixed; None when every period has decisions."""
+        if self.history_until is not None:
+            return self.history_until
+        return None if self.first_period_builds else self.first_period
+
+    @property
     def horizon_end(self) -> int:
-        """Last calendar year the horizon covers."""
-        return self.last_period + self.period_years - 1
+        """Last calendar year the horizon covers: the end of the last period's span."""
+        from model.data.periods import horizon_end
+
+        return horizon_end(self.last_period, self.period_years)
 
 
 SETTING_NAMES = tuple(Settings.model_fields)

@@ -11,40 +11,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.data import finance
 from model.lp.problem import LP
+from model.results.annuities import build_annuities, line_annuities
 from model.results.arrays import labelled
 
 COMPONENTS = ("investment", "fixed_om", "variable_om", "fuel", "co2_transport_storage", "carbon_price",
               "transmission", "unserved_energy", "demand_response")
-
-
-def _paid_share(build_periods, life, s) -> np.ndarray:
-    """Share of each period's years in which a build of each period pays its annuity: (P_build, P)."""
-    periods = np.array(s.periods)
-    out = np.zeros((len(build_periods), len(periods)))
-    for i, v in enumerate(build_periods):
-        last = min(v + round(life) - 1, s.horizon_end)
-        for j, p in enumerate(periods):
-            overlap = min(p + s.period_years - 1, last) - max(p, v) + 1
-            out[i, j] = max(overlap, 0) / s.period_years
-    return out
-
-
-def _annuities(new: pd.Series, capex: pd.Series, life: pd.Series, s, key_tech: str) -> xr.DataArray:
-    """Annual annuity payments per period [bn CNY/yr] of builds ``new`` (index key_tech, period)."""
-    periods = np.array(s.periods)
-    total = np.zeros(len(periods))
-    if not len(new):
-        return xr.DataArray(total, dims=["period"], coords={"period": periods})
-    df = new.rename("x").reset_index()
-    df = df.groupby([key_tech, "period"], as_index=False)["x"].sum()
-    for (t, v), x in zip(df[[key_tech, "period"]].itertuples(index=False), df["x"]):
-        if x == 0:
-            continue
-        ann = capex.loc[(t, v)] * finance.capital_recovery_factor(s.discount_rate, life.loc[t]) * x * 1e-3
-        total += ann * _paid_share([v], life.loc[t], s)[0]
-    return xr.DataArray(total, dims=["period"], coords={"period": periods})
 
 
 def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> None:
@@ -54,15 +26,7 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     energy = (out * w).sum("timestep") * 1e-3  # TWh/yr; × CNY/MWh × 1e-3 → bn CNY/yr
     gen_twh = ds["generation"]
     cost = {}
-    life = data["lifetime_yr"].to_series()
-    inv = _annuities(labelled(lp, x, "new_capacity").groupby(level=["tech", "period"]).sum(),
-                     data["capex"].to_series(), life, s, "tech")
-    for name, capex in (("new_energy_capacity", "capex_energy"), ("new_charge_capacity", "capex_charge")):
-        v = labelled(lp, x, name)
-        if len(v):
-            inv = inv + _annuities(v.groupby(level=["tech", "period"]).sum(), data[capex].to_series(),
-                                   life, s, "tech")
-    cost["investment"] = inv
+    cost["investment"] = _by_period(build_annuities(lp, x, data, s), periods)
     cost["fixed_om"] = (ds["capacity"] * data["fom"]).sum(["region", "tech"]) * 1e-3
     cost["variable_om"] = (energy * data["vom"]).sum(["region", "tech"]) * 1e-3
     cost["fuel"] = (gen_twh * data["fuel_cost"]).sum(["region", "tech"]) * 1e-3
@@ -94,7 +58,15 @@ def _block_cost(lp: LP, x: np.ndarray, name: str) -> float:
 
 
 def _investment_npv(lp, x) -> float:
-    return sum(_block_cost(lp, x, n) for n in ("new_capacity", "new_energy_capacity", "new_charge_capacity"))
+    return sum(_block_cost(lp, x, n) for n in ("new_capacity", "new_energy_capacity", "new_charge_capacity",
+                                               "convert"))
+
+
+def _by_period(rows: pd.DataFrame, periods) -> xr.DataArray:
+    """Sum of ``value`` by period over the model's periods (0 where none)."""
+    total = rows.groupby("period")["value"].sum() if len(rows) else pd.Series(dtype=float)
+    p = periods.to_numpy()
+    return xr.DataArray(total.reindex(p).fillna(0.0).to_numpy(), dims=["period"], coords={"period": p})
 
 
 def _line_npv(lp, x, ds, data) -> float:
@@ -102,19 +74,11 @@ def _line_npv(lp, x, ds, data) -> float:
 
 
 def _transmission_cost(ds, lp, x, data, s) -> xr.DataArray:
-    periods = data["period"].to_numpy()
+    periods = data["period"]
     if not data.sizes.get("line", 0):
-        return xr.DataArray(np.zeros(len(periods)), dims=["period"], coords={"period": periods})
-    new = labelled(lp, x, "new_line_capacity")
-    capex = data["line_capex"].to_series()
-    life = data["line_lifetime"].to_series()
-    total = np.zeros(len(periods))
-    for (line, v), val in new.items():
-        if val:
-            ann = capex[line] * finance.capital_recovery_factor(s.discount_rate, life[line]) * val * 1e-3
-            total += ann * _paid_share([v], life[line], s)[0]
+        return xr.zeros_like(periods, dtype=float)
     fom = (ds["transmission_capacity"] * data["line_capex"] * data["line_fom_share"]).sum("line") * 1e-3
-    return xr.DataArray(total, dims=["period"], coords={"period": periods}) + fom
+    return _by_period(line_annuities(lp, x, data, s), periods) + fom
 
 
 def _dr_cost(lp, x, data, s) -> xr.DataArray:

@@ -7,7 +7,7 @@ solution's prices over the periods it lives (an investor's view of the LP's dual
                     + R_{r,q} credit_t − fom_{t,q}                          firm capacity, fixed O&M
     c_{t,q} = VOM + fuel + CO2 T&S × capture + CO2 price × net rate + CO2 storage price × capture
               − clean-share price × (non-fossil − share)
-    value[r,t,v] = Σ_{q alive} W_q margin[r,t,q]
+    value[r,t,v] = Σ_q σ_{v,q} W_q margin[r,t,q]      (σ: the build's share of period q's years)
     need[r,t,v] = capex × annuity weight − value       (≥ 0 at an optimum; 0 where it is built)
 
 (P electricity price, R reserve price, m minimum load, W period weight.) With unique duals this is the
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.lp.components.capacity import alive
+from model.data import finance
+from model.data.periods import fleet_share, span_start
 from model.results.arrays import to_array
 
 PRICE_BASED = ("thermal", "nuclear", "variable")
@@ -61,12 +62,10 @@ def price_based_need(ds, data, s, builds: pd.DataFrame, margin: pd.Series | None
     annuity weight."""
     margin = annual_margin(ds, data, s).to_series() if margin is None else margin
     w = data["period_weight"].to_series()
-    pairs = builds.rename(columns={"period": "vintage"}).reset_index().merge(
-        pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
-    life = pairs["tech"].map(data["lifetime_yr"].to_series())
-    pairs = pairs[alive(pairs["vintage"], life, pairs["period"], s.period_years)]
+    pairs = build_pairs(builds, data, s)
     m = margin.reindex(pd.MultiIndex.from_frame(pairs[["region", "tech", "period"]])).to_numpy()
-    value = pd.Series(m * pairs["period"].map(w).to_numpy()).groupby(pairs["index"].to_numpy()).sum()
+    value = pd.Series(m * pairs["share"].to_numpy() * pairs["period"].map(w).to_numpy()).groupby(
+        pairs["index"].to_numpy()).sum()
     value = value.reindex(np.arange(len(builds)), fill_value=0.0).to_numpy()
     key = pd.MultiIndex.from_frame(builds[["tech", "period"]])
     aw = data["annuity_weight"].to_series().reindex(key).to_numpy()
@@ -107,16 +106,49 @@ def reduced_cost_need(lp, sol, data, s) -> np.ndarray:
     rc = sol.col_dual[blk.start:blk.start + blk.size].copy()
     var = lp.vars["capacity"]
     r = pd.Series(sol.col_dual[var.start:var.start + var.size], index=var.lookup())
-    pairs = blk.index.rename(columns={"period": "vintage"}).reset_index().merge(
-        pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
-    life = pairs["tech"].map(data["lifetime_yr"].to_series())
-    pairs = pairs[alive(pairs["vintage"], life, pairs["period"], s.period_years)]
+    pairs = build_pairs(blk.index, data, s)
     vals = r.reindex(pd.MultiIndex.from_frame(pairs[["region", "tech", "period"]])).fillna(0.0)
-    rc += pd.Series(vals.to_numpy()).groupby(pairs["index"].to_numpy()).sum().reindex(
-        np.arange(blk.size), fill_value=0.0).to_numpy()
+    rc += pd.Series(vals.to_numpy() * pairs["share"].to_numpy()).groupby(pairs["index"].to_numpy()).sum(
+        ).reindex(np.arange(blk.size), fill_value=0.0).to_numpy()
     key = pd.MultiIndex.from_frame(blk.index[["tech", "period"]])
     aw = data["annuity_weight"].to_series().reindex(key).to_numpy()
     return rc / (aw * 1e-3)
+
+
+def retrofit_need(lp, sol, data, s) -> np.ndarray:
+    """Capex fall [CNY/kW of retrofit] for each retrofit build (region, tech, period) of ``new_capacity``:
+    the smallest, over the host cohorts it could convert, of the conversion's reduced cost per unit of
+    its capital coefficient (ratio × CRF × PV of its host-limited life)."""
+    from model.lp.components.capacity import retrofit_cohorts
+
+    blk = lp.vars["new_capacity"]
+    out = np.full(blk.size, np.nan)
+    conv = lp.vars.get("convert")
+    if conv is None or not conv.size:
+        return out
+    rc = sol.col_dual[conv.start:conv.start + conv.size]
+    df = conv.index.assign(rc=rc)
+    target = {src: t for t, src in data["retrofit_of"].to_series().items() if src}
+    ex = data["existing_capacity"].to_series().reindex(
+        pd.MultiIndex.from_frame(df[["region", "tech", "vintage"]])).fillna(0.0).to_numpy()
+    df = retrofit_cohorts(df.assign(target=df["tech"].map(target), new=ex <= 0), data, s)
+    coef = df["ratio"] * finance.capital_recovery_factor(s.discount_rate, df["life"]) * \
+        finance.paid_years_pv(df["start"], df["life"], s.discount_rate, s.first_period, s.horizon_end) * 1e-3
+    df = df.assign(need=df["rc"] / coef.where(coef > 0))
+    best = df.groupby(["region", "target", "period"])["need"].min()
+    key = pd.MultiIndex.from_frame(blk.index[["region", "tech", "period"]])
+    return best.reindex(key).to_numpy(float)
+
+
+def build_pairs(builds: pd.DataFrame, data, s) -> pd.DataFrame:
+    """Every (build, period it lives in) with the build's row number ``index`` and its ``share`` of
+    the period's years (:mod:`model.data.periods`)."""
+    pairs = builds.rename(columns={"period": "vintage"}).reset_index().merge(
+        pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
+    life = pairs["tech"].map(data["lifetime_yr"].to_series()).to_numpy(float)
+    share = fleet_share(span_start(pairs["vintage"].to_numpy(), s.period_years), life, pairs["period"],
+                        s.period_years, s.fixed_until)
+    return pairs.assign(share=share)[share > 1e-12]
 
 
 def _not_allowed(lp, blk, data) -> np.ndarray:
@@ -144,6 +176,7 @@ def add_entry(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
         + hours * np.nan_to_num(data["capex_energy"].to_series().reindex(key).to_numpy()) \
         + charge * np.nan_to_num(data["capex_charge"].to_series().reindex(key).to_numpy())
     need = reduced_cost_need(lp, sol, data, s)
+    need = np.where(retro.to_numpy(), retrofit_need(lp, sol, data, s), need)
     need = np.where(by_price, price_based_need(ds, data, s, builds), need)
     if store.any():
         need[store] = storage_need(ds, data, s, builds[store].reset_index(drop=True), capex[store])

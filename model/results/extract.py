@@ -97,15 +97,17 @@ def _demand_response(ds, lp, x, data, w) -> None:
 
 
 def _end_of_life(lp, x, data, settings) -> pd.Series:
-    """Capacity of each cohort still standing when it reaches the end of its lifetime [GW]."""
-    from model.lp.components.capacity import alive
+    """Capacity leaving the fleet at the end of its lifetime in each period [GW]: the fall of each
+    cohort's share (:mod:`model.data.periods`) from the previous period, times what is left of it after
+    early retirements and conversions."""
+    from model.data.periods import build_start, fleet_share
 
     ex = data["existing_capacity"].to_series()
-    cohorts = ex[ex > 0].rename("gw").reset_index()
+    cohorts = ex[ex > 0].rename("gw").reset_index().assign(new=False)
     new = lp.values(x, "new_capacity")
     if len(new):
-        nb = new.rename("gw").reset_index().rename(columns={"period": "vintage"})
-        cohorts = pd.concat([cohorts, nb], ignore_index=True)
+        nb = new.rename("gw").reset_index().rename(columns={"period": "vintage"}).assign(new=True)
+        cohorts = pd.concat([cohorts, nb[nb["gw"] > 1e-12]], ignore_index=True)
     removed = pd.concat([lp.values(x, "retire"), lp.values(x, "convert")])
     if len(removed):
         gone = removed.groupby(level=["region", "tech", "vintage"]).sum().rename("gone").reset_index()
@@ -113,14 +115,15 @@ def _end_of_life(lp, x, data, settings) -> pd.Series:
     else:
         cohorts["gone"] = 0.0
     periods = data["period"].to_numpy()
-    life = cohorts["tech"].map(data["lifetime_yr"].to_series()).to_numpy()
-    live = alive(cohorts["vintage"].to_numpy()[:, None], life[:, None], periods[None, :],
-                 settings.period_years)
-    last = np.where(live.any(axis=1), len(periods) - 1 - live[:, ::-1].argmax(axis=1), -1)
-    first_end = np.where((last >= 0) & (last < len(periods) - 1), last + 1, -1)
-    sel = first_end >= 0
-    out = cohorts[sel].assign(period=periods[first_end[sel]],
-                              value=(cohorts["gw"] - cohorts["gone"]).clip(lower=0)[sel])
+    life = cohorts["tech"].map(data["lifetime_yr"].to_series()).to_numpy(float)[:, None]
+    start = build_start(cohorts["vintage"], settings.period_years, cohorts["new"])[:, None]
+    share = fleet_share(start, life, periods[None, :], settings.period_years, settings.fixed_until)
+    fall = np.clip(share[:, :-1] - share[:, 1:], 0.0, None)
+    left = (cohorts["gw"] - cohorts["gone"]).clip(lower=0).to_numpy()[:, None]
+    out = pd.DataFrame(left * fall, columns=periods[1:])
+    out[["region", "tech"]] = cohorts[["region", "tech"]].to_numpy()
+    out = out.melt(id_vars=["region", "tech"], var_name="period")
+    out = out[out["value"] > 1e-12]
     if not len(out):
         return pd.Series(dtype=float)
     return out.groupby(["region", "tech", "period"])["value"].sum()

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.data import finance
+from model.data.periods import build_start, span_start
+from model.results.annuities import build_annuities
 from model.results.arrays import to_array
 from model.results.entry import add_entry
 
@@ -72,25 +73,12 @@ def _co2_produced(ds, data) -> xr.DataArray:
 
 
 def _annuity_by_cohort(lp, x, data, s) -> pd.Series:
-    """Annuity payments of new builds in each period they pay [bn CNY/yr] by (region, tech, period)."""
-    new = lp.values(x, "new_capacity")
-    if not len(new):
+    """Capital payments of new builds (power, store, charging; retrofits) in each period they pay
+    [bn CNY/yr] by (region, tech, period)."""
+    rows = build_annuities(lp, x, data, s)
+    if not len(rows):
         return pd.Series(dtype=float)
-    periods = np.array(s.periods)
-    df = new.rename("gw").reset_index().rename(columns={"period": "vintage"})
-    df = df[df["gw"] > 1e-9]
-    life = df["tech"].map(data["lifetime_yr"].to_series()).to_numpy()
-    capex = data["capex"].to_series().reindex(pd.MultiIndex.from_frame(
-        df[["tech", "vintage"]].rename(columns={"vintage": "period"}))).to_numpy()
-    ann = capex * finance.capital_recovery_factor(s.discount_rate, life) * df["gw"].to_numpy() * 1e-3
-    v = df["vintage"].to_numpy()[:, None]
-    last = np.minimum(v + np.round(life)[:, None] - 1, s.horizon_end)
-    p = periods[None, :]
-    share = np.clip(np.minimum(p + s.period_years - 1, last) - np.maximum(p, v) + 1, 0, None) / s.period_years
-    out = pd.DataFrame(ann[:, None] * share, columns=periods)
-    out[["region", "tech"]] = df[["region", "tech"]].to_numpy()
-    return out.melt(id_vars=["region", "tech"], var_name="period").groupby(
-        ["region", "tech", "period"])["value"].sum()
+    return rows.groupby(["region", "tech", "period"])["value"].sum()
 
 
 def _lcoe(ds, lp, sol, data, s) -> None:
@@ -114,7 +102,7 @@ def _lcoe(ds, lp, sol, data, s) -> None:
 def _stranded(ds, lp, x, data, s) -> None:
     """Early retirements and their undepreciated capital (straight-line over the lifetime).
 
-    A cohort built in v and retired at the start of period q has (v + L − q)/L of its capital left;
+    A cohort living from s and retired at the start of period q's span s_q has (s + L − s_q)/L of its capital left;
     base-year cohorts are valued at the first period's capex (replacement cost, real 2020 CNY).
     """
     ret = lp.values(x, "retire")
@@ -129,7 +117,10 @@ def _stranded(ds, lp, x, data, s) -> None:
     capex = data["capex"].to_series().reindex(pd.MultiIndex.from_arrays(
         [df["tech"], df["vintage"]])).to_numpy()
     capex = np.where(np.isnan(capex), df["tech"].map(first).to_numpy(), capex)
-    left = np.clip((df["vintage"] + life - df["period"]) / life, 0, 1)
+    existing = data["existing_capacity"].to_series().reindex(
+        pd.MultiIndex.from_frame(df[["region", "tech", "vintage"]])).fillna(0.0).to_numpy() > 0
+    start = build_start(df["vintage"], s.period_years, ~existing)
+    left = np.clip((start + life - span_start(df["period"].to_numpy(), s.period_years)) / life, 0, 1)
     df["value"] = df["gw"] * capex * left * 1e-3
     val = df.groupby(["region", "tech", "period"])["value"].sum()
     ds["stranded_capital"] = to_array(val, data, ["region", "tech", "period"], "bn CNY",

@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from model.data import finance
+from model.data.periods import share, span_start
 from model.data.prepare import prepare, time_slices
 from model.lp.assemble import build
 from model.results.costs import COMPONENTS
@@ -142,11 +143,9 @@ def combine(steps: list[xr.Dataset], data: xr.Dataset, s) -> xr.Dataset:
 
 
 def _paid(annual: float, vintage: int, life: float, s) -> np.ndarray:
-    """An annuity of ``annual`` bn CNY/yr from ``vintage`` spread over the periods' years [bn CNY/yr]."""
-    periods = np.array(s.periods)
-    last = min(vintage + round(life) - 1, s.horizon_end)
-    overlap = np.minimum(periods + s.period_years - 1, last) - np.maximum(periods, vintage) + 1
-    return annual * np.clip(overlap, 0, None) / s.period_years
+    """An annuity of ``annual`` bn CNY/yr of a build of period ``vintage``, paid from the start of its
+    span for ``life`` years, in each period [bn CNY/yr] (:mod:`model.data.periods`)."""
+    return annual * share(span_start(vintage, s.period_years), life, np.array(s.periods), s.period_years)
 
 
 def _investment_costs(out: xr.Dataset, data: xr.Dataset, s) -> None:

@@ -7,7 +7,7 @@ another for the reserve margin.
 
 .. math::
 
-    cap_{l,p} = existing_l + \sum_{v\ alive} new_{l,v},\qquad
+    cap_{l,p} = existing_l + \sum_v σ_{v,p}\, new_{l,v},\qquad
     flow^{\rightarrow}_{l,p,s} \le cap_{l,p},\quad flow^{\leftarrow}_{l,p,s} \le cap_{l,p}
 
 The receiving region gets ``(1 − loss_l) × flow``, with ``loss_l = loss_fixed + loss_per_1000km ×
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.lp.components import Accumulators
-from model.lp.components.capacity import alive
+from model.data.periods import build_start, fleet_share
 from model.lp.problem import LP, Terms
 
 BN = 1e-3
@@ -54,11 +54,13 @@ def _capacity_balance(lp, data, s, idx, build, cap, new):
     life = build["line"].map(data["line_lifetime"].to_series())
     pairs = build.rename(columns={"period": "vintage"}).assign(col=new.positions, life=life.to_numpy())
     pairs = pairs.merge(pd.DataFrame({"period": data["period"].to_numpy()}), how="cross")
-    pairs = pairs[alive(pairs["vintage"], pairs["life"], pairs["period"], s.period_years)]
+    share = fleet_share(build_start(pairs["vintage"], s.period_years, True), pairs["life"], pairs["period"],
+                        s.period_years, s.fixed_until)
+    pairs, share = pairs[share > 1e-12], share[share > 1e-12]
     rows = cap.lookup()
     t = Terms().add(np.arange(len(idx)), cap.positions, 1.0)
     t.add(rows.get_indexer(pd.MultiIndex.from_frame(pairs[["line", "period"]])), pairs["col"].to_numpy(),
-          -1.0)
+          -share)
     rhs = idx["line"].map(data["line_existing"].to_series()).to_numpy()
     lp.add_constraints("line_capacity_balance", idx, t, "==", rhs, unit="GW")
 
