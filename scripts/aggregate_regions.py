@@ -14,6 +14,9 @@ Rules (also documented in ``inputs/SOURCES.md``):
   ``storage_potentials.csv`` (a bound is
   written only when every province of the region has one; a missing row means "no bound") and
   ``co2_storage.csv``.
+* ``committed.csv`` and ``chp_must_run.csv`` are summed like the additive tables; ``committed_lines.csv``
+  per corridor between grid regions (committed lines inside a grid region are dropped); the heating
+  season of a grid region is the median start and end day of its provinces that have one.
 * ``lines.csv``: lines between provinces of different grid regions are summed into one corridor per pair
   of grid regions: existing_gw and max_gw are summed (max_gw blank if any member line is unbounded);
   length, costs, O&M share, losses and lifetime are means weighted by existing capacity (plain means when
@@ -51,7 +54,7 @@ REGION_NAMES = {
 COPY = ("techs.csv", "costs.csv", "fuels.csv", "fuel_prices.csv", "co2_caps.csv", "carbon_prices.csv",
         "clean_shares.csv", "build_limits.csv", "scenarios.yaml")
 HANDLED = {"regions.csv", "existing.csv", "potentials.csv", "storage_potentials.csv", "co2_storage.csv",
-           "lines.csv"}
+           "lines.csv", "committed.csv", "committed_lines.csv", "chp_must_run.csv"}
 CF_PROFILES = ("wind_onshore", "wind_offshore", "solar_utility", "solar_distributed")
 POTENTIAL_WEIGHT = 0.1      # weight of the potential relative to installed capacity (capacity factors)
 DECIMALS = 4                # CSV tables
@@ -113,10 +116,15 @@ def aggregate_regions(reg: pd.DataFrame, demand0: pd.Series) -> pd.DataFrame:
         w = members["region"].map(demand0).fillna(0.0).to_numpy()
         if w.sum() <= 0:
             w = np.ones(len(members))
-        rows.append(dict(region=g, name=REGION_NAMES.get(g, g), grid_region=g,
-                         provinces=";".join(members["region"]),
-                         lon_deg=float(np.average(members["lon_deg"], weights=w)),
-                         lat_deg=float(np.average(members["lat_deg"], weights=w))))
+        row = dict(region=g, name=REGION_NAMES.get(g, g), grid_region=g,
+                   provinces=";".join(members["region"]),
+                   lon_deg=float(np.average(members["lon_deg"], weights=w)),
+                   lat_deg=float(np.average(members["lat_deg"], weights=w)))
+        for c in ("heating_start_doy", "heating_end_doy"):
+            if c in members:  # the median over the provinces with a heating season
+                vals = members[c].dropna()
+                row[c] = int(np.median(vals)) if len(vals) else np.nan
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -142,6 +150,20 @@ def aggregate_potentials(pot: pd.DataFrame, gmap: dict, column: str = "max_gw") 
         if grp[column].notna().sum() == members[g]:    # every province bounded
             rows.append({"region": g, "tech": tech, column: float(grp[column].sum())})
     return pd.DataFrame(rows).sort_values(["region", "tech"], kind="mergesort")
+
+
+def aggregate_sum(df: pd.DataFrame, gmap: dict, keys: list[str], value: str) -> pd.DataFrame:
+    """Sum ``value`` over the provinces of each grid region, by ``keys`` (region first)."""
+    df = df.assign(region=df["region"].map(gmap))
+    return df.groupby(keys, as_index=False)[value].sum().sort_values(keys, kind="mergesort")
+
+
+def aggregate_committed_lines(com: pd.DataFrame, lines: pd.DataFrame, gmap: dict) -> pd.DataFrame:
+    """Committed provincial lines summed per corridor between grid regions; lines inside one are dropped."""
+    ends = lines.set_index("line")[["from_region", "to_region"]]
+    a, b = com["line"].map(ends["from_region"]).map(gmap), com["line"].map(ends["to_region"]).map(gmap)
+    com = com.assign(line=np.where(a < b, a + "-" + b, b + "-" + a))[a != b]
+    return com.groupby(["line", "year"], as_index=False)["min_gw"].sum().sort_values(["line", "year"])
 
 
 def aggregate_co2_storage(st: pd.DataFrame, gmap: dict) -> pd.DataFrame:
@@ -274,6 +296,15 @@ def aggregate(src: Path, dst: Path) -> list[str]:
         write_csv(dst / "co2_storage.csv", aggregate_co2_storage(read(src / "co2_storage.csv"), gmap), dict(capacity_mt=1))
     write_csv(dst / "lines.csv", aggregate_lines(read(src / "lines.csv"), gmap),
               dict(existing_gw=3, length_km=0, capex_fixed_cny_per_kw=1, max_gw=3, lifetime_yr=1))
+    if (src / "committed.csv").exists():
+        write_csv(dst / "committed.csv", aggregate_sum(read(src / "committed.csv"), gmap,
+                                                       ["region", "tech", "year"], "min_gw"), dict(min_gw=3))
+    if (src / "chp_must_run.csv").exists():
+        write_csv(dst / "chp_must_run.csv", aggregate_sum(read(src / "chp_must_run.csv"), gmap,
+                                                          ["region", "year"], "must_run_gw"), dict(must_run_gw=3))
+    if (src / "committed_lines.csv").exists():
+        write_csv(dst / "committed_lines.csv", aggregate_committed_lines(
+            read(src / "committed_lines.csv"), read(src / "lines.csv"), gmap), dict(min_gw=3))
 
     for f in sorted(src.glob("*.csv")):
         if f.name in HANDLED or f.name in COPY:

@@ -12,24 +12,13 @@ import pandas as pd
 import xarray as xr
 
 from model.data import finance
+from model.data.operations import add_operations
 from model.data.periods import span_start
 from model.data.settings import Settings
 from model.data.timeslices import TimeSlices, peak_ratio, representative_days
+from model.data.years import interp_years, path_values
 
 GJ_PER_MWH = 3.6
-
-
-def interp_years(df: pd.DataFrame, key: str | list, col: str, periods, backward: bool = True) -> pd.DataFrame:
-    """Interpolate ``col`` over ``year`` to ``periods`` for each key (constant outside the years
-    given; NaN before the first year when ``backward`` is False). Returns key × period (wide)."""
-    out = {}
-    for k, grp in df.sort_values("year").groupby(key):
-        x, y = grp["year"].to_numpy(float), grp[col].to_numpy(float)
-        vals = np.interp(periods, x, y)
-        if not backward:
-            vals = np.where(np.asarray(periods) < x.min(), np.nan, vals)
-        out[k] = vals
-    return pd.DataFrame(out, index=pd.Index(periods, name="period")).T
 
 
 def _da(values, dims, coords, unit: str, description: str = "") -> xr.DataArray:
@@ -96,6 +85,7 @@ def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices |
                     "upper bound on storage energy capacity")
     _add_lines(ds, tables.get("lines"), s, coords)
     _add_policies(ds, tables, s, coords)
+    add_operations(ds, tables, s, time, coords)
     ds.attrs.update({"settings": s.model_dump_json(), "first_period": int(periods[0]),
                      "period_years": s.period_years, "first_decision_period": s.first_decision_period})
     return ds
@@ -136,7 +126,9 @@ def _add_techs(ds, techs: pd.DataFrame, fuels: pd.DataFrame, coords) -> None:
                       ("round_trip_efficiency", "-"), ("self_discharge_per_h", "1/h"),
                       ("storage_linking", "-"), ("separate_charge_capacity", "-"),
                       ("early_retirement", "-"), ("retrofit_of", "-"), ("first_build_year", "year"),
-                      ("new_build", "-"), ("non_fossil", "-"), ("name", "-")]:
+                      ("new_build", "-"), ("non_fossil", "-"), ("name", "-"),
+                      ("min_stable_load", "-"), ("start_cost_cny_per_kw", "CNY/kW"), ("chp", "-"),
+                      ("operating_reserve", "-")]:
         vals = t[col]
         if not (pd.api.types.is_numeric_dtype(vals) or pd.api.types.is_bool_dtype(vals)):
             vals = vals.fillna("").astype(str).astype(object)
@@ -232,24 +224,16 @@ def _add_lines(ds, lines: pd.DataFrame | None, s: Settings, coords) -> None:
         ("line", "period"), coords, "-")
 
 
-def _path(tables, table: str, col: str, path: str | None, periods) -> np.ndarray:
-    if path is None or tables.get(table) is None:
-        return np.full(len(periods), np.nan)
-    df = tables[table]
-    df = df[df["path"].astype(str) == str(path)]
-    return interp_years(df, "path", col, periods, backward=False).iloc[0].to_numpy(float)
-
-
 def _add_policies(ds, tables: dict, s: Settings, coords) -> None:
     """Policy paths at the periods; targets (caps, shares) apply from the first decision period on."""
     periods = coords["period"]
     decided = periods >= s.first_decision_period
-    cap = _path(tables, "co2_caps", "co2_cap_mt", s.co2_cap, periods)
+    cap = path_values(tables, "co2_caps", "co2_cap_mt", s.co2_cap, periods)
     ds["co2_cap"] = _da(np.where(decided, cap, np.nan), ("period",), coords, "Mt/yr",
                         "national CO2 cap (NaN: none)")
-    price = np.nan_to_num(_path(tables, "carbon_prices", "price_cny_per_t", s.carbon_price, periods))
+    price = np.nan_to_num(path_values(tables, "carbon_prices", "price_cny_per_t", s.carbon_price, periods))
     ds["carbon_price"] = _da(price, ("period",), coords, "CNY/t", "carbon price paid on net emissions")
-    share = _path(tables, "clean_shares", "min_share", s.clean_share, periods)
+    share = path_values(tables, "clean_shares", "min_share", s.clean_share, periods)
     ds["clean_share"] = _da(np.where(decided, share, np.nan), ("period",), coords, "fraction",
                             "minimum non-fossil share (NaN: none)")
     limits = np.full((len(coords["tech"]), len(periods)), np.inf)

@@ -93,6 +93,7 @@ def cross_checks(tables: dict, settings, files: dict) -> list[str]:
         problems += R.check_coverage(tables, settings, files)
         problems += R.check_existing(tables, settings, files)
         problems += R.check_policies(tables, settings, files)
+        problems += R.check_history(tables, settings, files)
     return problems
 
 

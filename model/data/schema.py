@@ -70,6 +70,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("provinces", "str", default=""),
         Col("lon_deg", "float", "degree", ge=-180, le=180),
         Col("lat_deg", "float", "degree", ge=-90, le=90),
+        Col("heating_start_doy", "int", "day of year", optional=True, ge=1, le=365,
+            description="first day of the district-heating season (1 = 1 January; blank: none)"),
+        Col("heating_end_doy", "int", "day of year", optional=True, ge=1, le=365,
+            description="last day of the heating season (may be earlier in the year than the start: the "
+                        "season then runs over the new year)"),
     ), description="regions of the model"),
     Table("techs", ("tech",), (
         Col("tech", "str"),
@@ -98,6 +103,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("first_build_year", "int", "year", optional=True),
         Col("new_build", "bool", default=True),
         Col("non_fossil", "bool", default=False),
+        Col("min_stable_load", "float", "fraction", default=0.0, **FRACTION,
+            description="linear unit commitment: output ≥ this × online capacity (0: no commitment)"),
+        Col("start_cost_cny_per_kw", "float", "CNY/kW", default=0.0, ge=0,
+            description="cost of bringing one kW online (fuel and wear of a start)"),
+        Col("chp", "bool", default=False,
+            description="may serve the heat-led must-run of combined heat and power (chp_must_run.csv)"),
+        Col("operating_reserve", "bool", default=False,
+            description="may hold operating reserve: online headroom (committed plants), available "
+                        "headroom (other dispatchable plants), or discharge headroom with energy behind it "
+                        "(storage)"),
     ), description="technology characteristics"),
     Table("costs", ("tech", "year"), (
         Col("tech", "str", ref="techs.tech"),
@@ -181,6 +196,56 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("year", "int", "year"),
         Col("max_gw_per_yr", "float", "GW/yr", ge=0),
     ), required=False, description="national new-build limits"),
+    Table("committed", ("region", "tech", "year"), (
+        Col("region", "str", ref="regions.region"),
+        Col("tech", "str", ref="techs.tech"),
+        Col("year", "int", "year", description="decision period (milestone year) in which it is built"),
+        Col("min_gw", "float", "GW", ge=0),
+    ), required=False, description="committed projects (under construction, approved): minimum new "
+                                   "capacity built in a period"),
+    Table("committed_lines", ("line", "year"), (
+        Col("line", "str", ref="lines.line"),
+        Col("year", "int", "year", description="decision period (milestone year) in which it is built"),
+        Col("min_gw", "float", "GW", ge=0),
+    ), required=False, description="committed corridor capacity: minimum new capacity in a period"),
+    Table("transmission_limits", ("year",), (
+        Col("year", "int", "year"),
+        Col("max_gw_per_yr", "float", "GW/yr", ge=0),
+    ), required=False, description="national limit on new inter-regional capacity"),
+    Table("fuel_supply", ("fuel", "year"), (
+        Col("fuel", "str", ref="fuels.fuel"),
+        Col("year", "int", "year"),
+        Col("max_pj_per_yr", "float", "PJ/yr", ge=0),
+    ), required=False, description="national fuel available to power generation"),
+    Table("chp_must_run", ("region", "year"), (
+        Col("region", "str", ref="regions.region"),
+        Col("year", "int", "year"),
+        Col("must_run_gw", "float", "GW", ge=0),
+    ), required=False, description="heat-led minimum electric output of CHP plants in the heating season"),
+    Table("capacity_credits", ("tech", "tranche"), (
+        Col("tech", "str", ref="techs.tech"),
+        Col("tranche", "int", "-", ge=1),
+        Col("share_of_peak_upto", "float", "fraction", optional=True, gt=0,
+            description="the tranche ends where the tech's regional capacity reaches this share of the "
+                        "regional peak (blank: no end)"),
+        Col("capacity_credit", "float", "fraction", **FRACTION),
+    ), required=False, description="declining capacity credits of wind and solar by their share of peak"),
+    Table("ets_benchmarks", ("tech", "year"), (
+        Col("tech", "str", ref="techs.tech"),
+        Col("year", "int", "year"),
+        Col("benchmark_t_per_mwh", "float", "t/MWh", ge=0),
+    ), required=False, description="free allocation of the emissions-trading scheme per MWh generated "
+                                   "(covered technologies)"),
+    Table("observed_operation", ("tech", "year"), (
+        Col("tech", "str", ref="techs.tech"),
+        Col("year", "int", "year"),
+        Col("online_share_of_additions", "float", "fraction", default=1.0, **FRACTION,
+            description="share of the year's additions in operation on average over the year"),
+        Col("curtailment_share", "float", "fraction", default=0.0, **FRACTION,
+            description="observed curtailment of available output"),
+        Col("min_capacity_factor", "float", "fraction", optional=True, **FRACTION,
+            description="annual must-run share in that year, replacing the technology's (blank: keep)"),
+    ), required=False, description="statistics of history years that the dispatch of those years uses"),
 ]}
 
 #: columns any table may carry for documentation; ignored by the model
@@ -203,6 +268,10 @@ ALIASES = {
     "line_capex": "lines.capex_cny_per_kw_km",
     "build_limit": "build_limits.max_gw_per_yr",
     "co2_storage": "co2_storage.capacity_mt",
+    "committed": "committed.min_gw",
+    "fuel_supply": "fuel_supply.max_pj_per_yr",
+    "chp_must_run": "chp_must_run.must_run_gw",
+    "ets_benchmark": "ets_benchmarks.benchmark_t_per_mwh",
 }
 
 

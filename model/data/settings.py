@@ -49,8 +49,26 @@ class Settings(BaseModel):
     carbon_price: str | None = Field(None, description="path in carbon_prices.csv, or null")
     clean_share: str | None = Field(None, description="path in clean_shares.csv, or null")
     build_limits: bool = Field(True, description="apply build_limits.csv")
-    no_new_coal_after: int | None = Field(None, description="no new unabated coal from this year")
+    no_new_coal_after: int | None = Field(None, description="no new unabated coal commissioned after "
+                                             "this year: banned in periods whose builds all come later")
     ramping: bool = Field(True, description="linear ramping limits for techs with ramp_rate_per_h<1")
+    unit_commitment: bool = Field(True, description="linear unit commitment (online capacity, minimum "
+                                  "stable load, start costs) for techs with min_stable_load > 0")
+    operating_reserve_load_share: float = Field(0.0, ge=0, le=0.5, description="operating reserve held "
+                                                "in every timestep and region, share of load [fraction]")
+    operating_reserve_vre_share: float = Field(0.0, ge=0, le=1, description="additional operating reserve, "
+                                               "share of wind and solar output [fraction]")
+    reserve_energy_h: float = Field(1.0, gt=0, le=24, description="hours a storage unit must be able to "
+                                    "sustain the reserve it holds [h]")
+    adequacy_duration_h: float | None = Field(None, gt=0, le=100, description="storage counts for the "
+                                              "reserve margin at most energy / this many hours [h]; null: "
+                                              "power × capacity credit only")
+    committed: bool = Field(True, description="apply committed.csv and committed_lines.csv")
+    chp_must_run: bool = Field(True, description="apply chp_must_run.csv (heat-led CHP output in the "
+                               "heating season)")
+    fuel_supply: bool = Field(True, description="apply fuel_supply.csv")
+    ets: str | None = Field(None, description="path in carbon_prices.csv priced as an emissions-trading "
+                            "scheme with free allocation per MWh (ets_benchmarks.csv), or null")
     allow_cap_increase: bool = Field(False, description="allow a CO2 cap path to rise after its peak")
     allow_unserved: bool = Field(False, description="accept solutions that shed load (at the value of "
                                  "lost load); otherwise shedding is explained as an infeasibility")
@@ -78,7 +96,7 @@ class Settings(BaseModel):
             raise ValueError(f"solver options that read or write files are not allowed: {', '.join(bad)}")
         return v
 
-    @field_validator("co2_cap", "carbon_price", "clean_share", mode="before")
+    @field_validator("co2_cap", "carbon_price", "clean_share", "ets", mode="before")
     @classmethod
     def _path_name(cls, v):
         """Path names may look like numbers ("3060"); keep them as text."""

@@ -115,13 +115,13 @@ def check_existing(tables: dict, settings, files: dict | None = None) -> list[st
     if ex is None or techs is None:
         return []
     t, fe = TABLES["existing"], _file(files, "existing")
-    problems = [f"{where(t, ex, i, fe)}: column 'build_year': found {int(y)}; expected ≤ the base year "
-                f"{settings.first_period}" for i, y in ex["build_year"].items()
-                if y > settings.first_period]
+    last = settings.history_until if settings.history_until is not None else settings.first_period
+    what = "history_until" if settings.history_until is not None else "the base year"
+    problems = [f"{where(t, ex, i, fe)}: column 'build_year': found {int(y)}; expected ≤ {what} {last}"
+                for i, y in ex["build_year"].items() if y > last]
     if pot is not None:
         life = techs.drop_duplicates("tech").set_index("tech")["lifetime_yr"]
-        alive = ex[(ex["build_year"] + ex["tech"].map(life).fillna(0) > settings.first_period)
-                   & (ex["build_year"] <= settings.first_period)]
+        alive = ex[(ex["build_year"] + ex["tech"].map(life).fillna(0) > last) & (ex["build_year"] <= last)]
         total = alive.groupby(["region", "tech"])["capacity_gw"].sum()
         for i, row in pot.iterrows():
             have = total.get((row["region"], row["tech"]), 0.0)
@@ -166,7 +166,7 @@ def check_policies(tables: dict, settings, files: dict | None = None) -> list[st
     """Paths named by the settings exist; a cap path does not rise after its peak unless allowed."""
     problems = []
     for setting, table in (("co2_cap", "co2_caps"), ("carbon_price", "carbon_prices"),
-                           ("clean_share", "clean_shares")):
+                           ("clean_share", "clean_shares"), ("ets", "carbon_prices")):
         path = getattr(settings, setting)
         if path is None:
             continue
@@ -240,4 +240,65 @@ def check_profile(name: str, df: pd.DataFrame, regions: list[str], file: str) ->
             i = int(np.flatnonzero(out.to_numpy())[0])
             problems.append(f"{loc(i)}: column '{r}': found capacity factor {vals.iloc[i]:g}; expected "
                             f"a value in [0, 1] ({_cells(int(out.sum()))})")
+    return problems
+
+
+def check_history(tables: dict, settings, files: dict | None = None) -> list[str]:
+    """``history_until`` inside the horizon; committed builds in decision periods, within potentials and
+    build limits; capacity-credit tranches ordered."""
+    s, problems = settings, []
+    if s.history_until is not None:
+        if s.first_period_builds:
+            problems.append("settings: history_until and first_period_builds: true exclude each other; "
+                            "expected one of them")
+        if not s.first_period <= s.history_until < s.last_period:
+            problems.append(f"settings: history_until {s.history_until}: expected a year from first_period "
+                            f"{s.first_period} to before last_period {s.last_period}")
+    decision = [p for p in s.periods if p >= s.first_decision_period]
+    for name in ("committed", "committed_lines"):
+        df = tables.get(name)
+        if df is None or not s.committed:
+            continue
+        bad = df.index[~df["year"].isin(decision)]
+        problems += [f"{where(TABLES[name], df, i, _file(files, name))}: column 'year': found "
+                     f"{int(df.at[i, 'year'])}; expected a decision period ({', '.join(map(str, decision))})"
+                     for i in bad[:20]]
+    problems += _committed_within_limits(tables, s, files)
+    cc = tables.get("capacity_credits")
+    if cc is not None:
+        for tech, grp in cc.sort_values("tranche").groupby("tech"):
+            upto = grp["share_of_peak_upto"].to_numpy(float)
+            if np.isnan(upto[:-1]).any() or not (np.diff(upto[~np.isnan(upto)]) > 0).all():
+                problems.append(f"{_file(files, 'capacity_credits')}: tech {tech}: column "
+                                f"'share_of_peak_upto': found {', '.join(_fmt(u) for u in upto)}; expected "
+                                f"increasing shares by tranche, only the last one blank")
+    return problems
+
+
+def _committed_within_limits(tables: dict, s, files) -> list[str]:
+    """Committed builds no larger than the potential of their region or the national build limit."""
+    com = tables.get("committed")
+    if com is None or not s.committed or not len(com):
+        return []
+    problems = []
+    pot = tables.get("potentials")
+    if pot is not None:
+        bound = pot.set_index(["region", "tech"])["max_gw"]
+        total = com.groupby(["region", "tech"])["min_gw"].sum()
+        for key, gw in total.items():
+            if key in bound.index and gw > bound[key] + 1e-9:
+                problems.append(f"{_file(files, 'committed')}: {key[1]} in {key[0]}: committed builds of "
+                                f"{gw:g} GW exceed the potential of {bound[key]:g} GW "
+                                f"({_file(files, 'potentials')}); expected at most the potential")
+    lim = tables.get("build_limits")
+    if lim is not None and s.build_limits:
+        for (tech, year), gw in com.groupby(["tech", "year"])["min_gw"].sum().items():
+            rows = lim[lim["tech"] == tech].sort_values("year")
+            if not len(rows) or year < rows["year"].min():
+                continue
+            cap = float(np.interp(year, rows["year"], rows["max_gw_per_yr"])) * s.period_years
+            if gw > cap + 1e-9:
+                problems.append(f"{_file(files, 'committed')}: {tech} {year}: committed builds of {gw:g} GW "
+                                f"exceed the national build limit of {cap:g} GW per period "
+                                f"({_file(files, 'build_limits')}); expected at most the limit")
     return problems

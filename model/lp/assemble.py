@@ -8,17 +8,22 @@ import xarray as xr
 from model.data.settings import Settings
 from model.lp.components import (
     Accumulators,
+    adequacy,
     balance,
     capacity,
+    chp,
+    commitment,
     dispatch,
+    reserves,
     storage,
     transmission,
 )
-from model.lp.policies import build_limits, carbon, clean_share
+from model.lp.policies import build_limits, carbon, clean_share, fuel_supply
 from model.lp.problem import LP
 
 #: components in build order; balance and policies come last because they use the accumulators
-COMPONENTS = (capacity, dispatch, storage, transmission, balance, carbon, clean_share, build_limits)
+COMPONENTS = (capacity, dispatch, commitment, storage, reserves, transmission, chp, adequacy, balance, carbon,
+              clean_share, build_limits, fuel_supply)
 
 
 def build(data: xr.Dataset, settings: Settings) -> tuple[LP, Accumulators, float]:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from model.lp.assemble import build
 from model.lp.components.dispatch import BN_PER_GWH
+from model.lp.policies.build_limits import coal_ban
 from model.lp.problem import LP, Terms
 from model.lp.solve import SolveError, SolverOptions, load_arrays, run_highs
 
@@ -78,13 +79,8 @@ def _relax_potentials(lp: LP) -> None:
 
 
 def _relax_coal_ban(lp: LP, data, s) -> None:
-    if s.no_new_coal_after is None:
-        return
     new = lp.vars["new_capacity"]
-    idx = new.index
-    fuel = idx["tech"].map(data["fuel"].to_series())
-    capture = idx["tech"].map(data["capture_rate"].to_series())
-    ban = ((fuel == "coal") & (capture == 0) & (idx["period"] >= s.no_new_coal_after)).to_numpy()
+    ban = coal_ban(data, s, new.index)
     if ban.any():
         lp.relax_upper(new.positions[ban])
         lp.add_cost(new.positions[ban], PENALTY["no_new_coal"])
@@ -158,9 +154,7 @@ def _spill_and_coal(lp, x, data, s) -> list[str]:
                        f"what demand, storage and exports can absorb")
     if s.no_new_coal_after is not None:
         new = lp.values(x, "new_capacity")
-        coal = new[[t in ("coal",) or (data["fuel"].sel(tech=t) == "coal" and
-                     float(data["capture_rate"].sel(tech=t)) == 0) for t in new.index.get_level_values("tech")]]
-        coal = coal[coal.index.get_level_values("period") >= s.no_new_coal_after]
+        coal = new[coal_ban(data, s, new.index.to_frame(index=False))] if len(new) else new
         if len(coal) and coal.sum() > TOL:
             out.append(f"{coal.sum():,.1f} GW of new unabated coal would be needed from "
                        f"{s.no_new_coal_after} despite no_new_coal_after")

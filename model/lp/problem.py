@@ -144,6 +144,13 @@ class LP:
         cols = np.asarray(cols, dtype=np.int64)
         self._cost_extra.append((cols, np.broadcast_to(np.asarray(coef, float), cols.shape).copy()))
 
+    def set_lower(self, cols: np.ndarray, lb) -> None:
+        """Raise lower bounds of global columns (e.g. committed builds)."""
+        lb_all = self.col_lower
+        np.maximum.at(lb_all, np.asarray(cols, dtype=np.int64),
+                      np.broadcast_to(np.asarray(lb, float), np.shape(cols)))
+        self._lb = [lb_all]
+
     def set_upper(self, cols: np.ndarray, ub) -> None:
         """Tighten upper bounds of global columns (e.g. potentials, policy bans)."""
         ub_all = self.col_upper

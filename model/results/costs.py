@@ -31,7 +31,8 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     cost["variable_om"] = (energy * data["vom"]).sum(["region", "tech"]) * 1e-3
     cost["fuel"] = (gen_twh * data["fuel_cost"]).sum(["region", "tech"]) * 1e-3
     cost["co2_transport_storage"] = ds["captured_co2"].sum("region") * s.co2_transport_storage_cny_per_t * 1e-3
-    cost["carbon_price"] = ds["emissions"].sum("region") * data["carbon_price"] * 1e-3
+    cost["carbon_price"] = ds["emissions"].sum("region") * data["carbon_price"] * 1e-3 + \
+        ets_payments(ds, data).sum(["region", "tech"])
     cost["transmission"] = _transmission_cost(ds, lp, x, data, s)
     cost["unserved_energy"] = ds["unserved_energy"].sum("region") * s.value_of_lost_load_cny_per_mwh * 1e-3
     cost["demand_response"] = _dr_cost(lp, x, data, s)
@@ -55,6 +56,16 @@ def _block_cost(lp: LP, x: np.ndarray, name: str) -> float:
     b = lp.vars[name]
     sl = slice(b.start, b.start + b.size)
     return float(lp.cost[sl] @ x[sl])
+
+
+def ets_payments(ds: xr.Dataset, data: xr.Dataset) -> xr.DataArray:
+    """Payments of ETS-covered plants [bn CNY/yr] by (region, tech, period): ETS price × (net emissions −
+    free allocation per MWh × generation); negative for plants below their benchmark."""
+    if "ets_price" not in data:
+        return xr.zeros_like(ds["emissions_by_tech"])
+    allocation = data["ets_benchmark"] * ds["generation"]  # t/MWh × TWh = Mt
+    due = (ds["emissions_by_tech"] - allocation).where(data["ets_covered"], 0.0)
+    return due * data["ets_price"] * 1e-3
 
 
 def _investment_npv(lp, x) -> float:

@@ -33,12 +33,15 @@ PRICE_BASED = ("thermal", "nuclear", "variable")
 
 
 def operating_cost(ds: xr.Dataset, data: xr.Dataset, s) -> xr.DataArray:
-    """c[region, tech, period]: cost of producing one more MWh [CNY/MWh] at the solution's prices."""
+    """c[region, tech, period]: cost of producing one more MWh [CNY/MWh] at the solution's prices (for a
+    plant in the ETS: ETS price × (net rate − free allocation per MWh))."""
     net, cap = data["co2_net_t_per_mwh"], data["co2_captured_t_per_mwh"]
     share = data["clean_share"].fillna(0.0)
     nf = data["non_fossil"].astype(float)
+    ets = (ds["ets_price"] * (net - data["ets_benchmark"])).where(data["ets_covered"], 0.0) \
+        if "ets_benchmark" in data else 0.0
     c = (data["vom"] + data["fuel_cost"] + cap * s.co2_transport_storage_cny_per_t
-         + ds["co2_price"] * net + ds["co2_storage_price"] * cap
+         + (ds["co2_shadow_price"] + data["carbon_price"]) * net + ets + ds["co2_storage_price"] * cap
          - ds["clean_share_price"] * (nf - share))
     return c.transpose("region", "tech", "period")
 

@@ -171,8 +171,10 @@ def _prices(ds, lp, y, data, settings):
     shadow = shadow.where(np.isfinite(data["co2_cap"]), 0.0)
     ds["co2_shadow_price"] = shadow.assign_attrs(units="CNY/t", description="dual of the CO2 cap")
     ds["carbon_price"] = data["carbon_price"]
-    ds["co2_price"] = (shadow + data["carbon_price"]).assign_attrs(
-        units="CNY/t", description="marginal cost of emitting: cap shadow price + carbon price")
+    ds["ets_price"] = data["ets_price"] if "ets_price" in data else xr.zeros_like(data["carbon_price"])
+    ds["co2_price"] = (shadow + data["carbon_price"] + ds["ets_price"]).assign_attrs(
+        units="CNY/t", description="marginal cost of emitting for a plant in the ETS: cap shadow price + "
+                                   "carbon price + ETS price (free allocation is per MWh, not per tonne)")
     bal = labelled(lp, y, "energy_balance", kind="con")
     price = to_array(bal, data, ["region", "period", "timestep"], "CNY/MWh")
     ds["electricity_price"] = (price / (pw * data["weight"]) * 1e6).assign_attrs(

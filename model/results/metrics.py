@@ -16,6 +16,7 @@ import xarray as xr
 
 from model.data.periods import build_start, span_start
 from model.results.annuities import build_annuities
+from model.results.costs import ets_payments
 from model.results.arrays import to_array
 from model.results.entry import add_entry
 
@@ -93,7 +94,7 @@ def _lcoe(ds, lp, sol, data, s) -> None:
     out_twh = (energy * w).sum("timestep") * 1e-3
     variable = out_twh * data["vom"] * 1e-3 + gen * data["fuel_cost"] * 1e-3
     co2 = (ds["captured_co2_by_tech"] * s.co2_transport_storage_cny_per_t
-           + ds["emissions_by_tech"] * data["carbon_price"]) * 1e-3
+           + ds["emissions_by_tech"] * data["carbon_price"]) * 1e-3 + ets_payments(ds, data)
     total = fixed + variable + co2  # bn CNY/yr
     ds["lcoe"] = _da((total / gen * 1000).where(gen > 1e-6), "CNY/MWh",
                      "realised levelised cost (new-build annuities + O&M + fuel + CO2) / generation")

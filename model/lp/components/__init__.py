@@ -64,6 +64,7 @@ class Accumulators:
     emissions   (region, tech, period)     net CO2 [Mt/yr]
     captured    (region, tech, period)     captured CO2 [Mt/yr]
     generation  (region, tech, period)     electricity generated [TWh/yr]
+    dispatch    one row per generation column with its capacity column and availability
     """
 
     balance: Contribution = field(default_factory=lambda: Contribution(("region", "period", "timestep")))
@@ -73,3 +74,7 @@ class Accumulators:
     generation: Contribution = field(default_factory=lambda: Contribution(("region", "tech", "period")))
     #: (region, tech, period) whose capacity can be positive (set by the capacity component)
     active: pd.DataFrame | None = None
+    #: one row per generation column (set by dispatch): region, tech, period, timestep, ``col`` (generation),
+    #: ``cap_col`` (capacity), ``avail`` (available output per GW of capacity [-]) and ``offset`` (GW not
+    #: available: capacity of a history year not yet online, times ``avail``)
+    dispatch: pd.DataFrame | None = None

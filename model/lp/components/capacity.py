@@ -125,8 +125,6 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
     _add_retirement_limits(lp, existing, builds, new, retire, convert)
     _link_retrofits(lp, data, conv_idx, new, convert)
     _add_storage_capacity(lp, data, s, existing, builds, pairs)
-    credit = data["capacity_credit"].to_series()
-    acc.reserve.add(cap.index, cap.positions, cap.index["tech"].map(credit).to_numpy(float))
 
 
 def _add_new(lp: LP, data, builds: pd.DataFrame, retrofits: set):

@@ -5,8 +5,13 @@ where capacity can be positive and, for wind and solar, where the capacity facto
 
 .. math::
 
-    gen_{r,t,p,s} \le a_{r,t,s}\, cap_{r,t,p}
-        \quad a = \text{capacity factor} \times \text{availability}          \text{(generation_limit)}
+    gen_{r,t,p,s} \le a_{r,t,p,s}\, (cap_{r,t,p} - \nu_{r,t,p})
+        \quad a = \text{capacity factor} \times \text{availability} \times (1 - \text{observed curtailment})
+        \qquad \text{(generation_limit)}
+
+(``ν``: capacity commissioned during a history year but not yet in operation on average; history years
+only, like the observed curtailment. Committed plants (linear unit commitment) are limited by their
+online capacity instead, :mod:`.commitment`.)
 
     gen_{r,t,p,s} \ge m_t\, a_{r,t,s}\, cap_{r,t,p}
         \quad \text{for inflexible plants with minimum load } m_t            \text{(min_load)}
@@ -69,30 +74,46 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
     a = np.where((idx["tech"].map(kind) == "hydro").to_numpy(), avail, a)  # inflow is a daily budget
     keep = ~((idx["tech"].map(kind) == "variable").to_numpy() & (a < MIN_CF))
     idx, a = idx[keep].reset_index(drop=True), a[keep]
+    rtp = pd.MultiIndex.from_frame(idx[["region", "tech", "period"]])
+    curt = data["curtailment_observed"].to_series().reindex(
+        pd.MultiIndex.from_frame(idx[["tech", "period"]])).fillna(0.0).to_numpy()
+    a = a * (1.0 - curt)  # history years: observed curtailment
+    offset = a * data["not_yet_online"].to_series().reindex(rtp).fillna(0.0).to_numpy()
     weight = data["weight"].to_numpy()[idx["timestep"].to_numpy()]
     pw = idx["period"].map(data["period_weight"].to_series()).to_numpy()
     cost = operating_cost(data, s, idx["tech"], idx["period"]) * weight * pw * BN_PER_GWH
     gen = lp.add_variables("generation", idx, cost=cost, unit="GW",
                            description="average output over the timestep")
     cap_col = lp.vars["capacity"].pos(idx[["region", "tech", "period"]])
-    n = len(idx)
-    lp.add_constraints("generation_limit", idx, Terms().add(np.arange(n), gen.positions, 1.0)
-                       .add(np.arange(n), cap_col, -a), "<=", 0.0, unit="GW")
-    _min_load(lp, data, idx, gen, cap_col, a)
+    acc.dispatch = idx.assign(col=gen.positions, cap_col=cap_col, avail=a, offset=offset)
+    limit = ~committed(data, s, idx["tech"])  # committed plants are limited by their online capacity
+    sel = np.flatnonzero(limit)
+    k = np.arange(len(sel))
+    lp.add_constraints("generation_limit", idx.iloc[sel], Terms().add(k, gen.positions[sel], 1.0)
+                       .add(k, cap_col[sel], -a[sel]), "<=", -offset[sel], unit="GW",
+                       description="output ≤ available capacity (history years: capacity in operation)")
+    _min_load(lp, data, idx, gen, cap_col, a, offset)
     if s.ramping:
         _ramping(lp, data, idx, gen, cap_col)
     _hydro_budget(lp, data, idx, gen, cap_col, kind)
     _register(lp, data, idx, gen, weight, acc)
 
 
-def _min_load(lp, data, idx, gen, cap_col, a):
+def committed(data, s, techs: pd.Series) -> np.ndarray:
+    """Whether each row's technology is dispatched with linear unit commitment (:mod:`.commitment`)."""
+    if not s.unit_commitment:
+        return np.zeros(len(techs), bool)
+    return (techs.map(data["min_stable_load"].to_series()).fillna(0.0) > 0).to_numpy()
+
+
+def _min_load(lp, data, idx, gen, cap_col, a, offset):
     m = idx["tech"].map(data["min_load"].to_series()).to_numpy()
     sel = np.flatnonzero(m > 0)
     if not len(sel):
         return
     k = np.arange(len(sel))
     t = Terms().add(k, gen.positions[sel], 1.0).add(k, cap_col[sel], -m[sel] * a[sel])
-    lp.add_constraints("min_load", idx.iloc[sel], t, ">=", 0.0, unit="GW")
+    lp.add_constraints("min_load", idx.iloc[sel], t, ">=", -m[sel] * offset[sel], unit="GW")
 
 
 def _ramping(lp, data, idx, gen, cap_col):
@@ -156,14 +177,17 @@ def _register(lp, data, idx, gen, weight, acc: Accumulators):
 
 
 def _must_run(lp, data, rtp, annual):
-    """Annual generation ≥ min_capacity_factor × availability × 8760 h × capacity [TWh/yr]."""
-    f = rtp["tech"].map(data["min_capacity_factor"].to_series()).to_numpy()
+    """Annual generation ≥ must-run share × availability × 8760 h × capacity [TWh/yr]."""
+    f = data["must_run_share"].to_series().reindex(
+        pd.MultiIndex.from_frame(rtp[["tech", "period"]])).fillna(0.0).to_numpy()
     sel = np.flatnonzero(f > 0)
     if not len(sel):
         return
     avail = rtp["tech"].map(data["availability"].to_series()).to_numpy()
     k = np.arange(len(sel))
     cap = lp.vars["capacity"].pos(rtp.iloc[sel])
-    t = Terms().add(k, annual.positions[sel], 1.0).add(k, cap, -(f * avail * 8.76)[sel])
-    lp.add_constraints("must_run", rtp.iloc[sel], t, ">=", 0.0, unit="TWh/yr",
-                       description="annual must-run generation of heat-led and base-load plants")
+    nyo = data["not_yet_online"].to_series().reindex(pd.MultiIndex.from_frame(rtp.iloc[sel])).fillna(0.0)
+    coef = (f * avail * 8.76)[sel]
+    t = Terms().add(k, annual.positions[sel], 1.0).add(k, cap, -coef)
+    lp.add_constraints("must_run", rtp.iloc[sel], t, ">=", -coef * nyo.to_numpy(), unit="TWh/yr",
+                       description="annual must-run generation of base-load plants")

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.lp.components import Accumulators
 from model.data.periods import build_start, fleet_share
+from model.lp.components import Accumulators
 from model.lp.problem import LP, Terms
 
 BN = 1e-3
