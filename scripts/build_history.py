@@ -15,7 +15,7 @@ From the 2020 provincial fleet already in ``existing.csv`` this script writes, r
 * ``demand*.csv``: the national paths of :data:`DEMAND_TWH` split by the provincial shares already in
   the files; ``potentials.csv``: raised to 1.2 × the 2025 fleet where that fleet exceeds them.
 
-Idempotent: rerunning gives the same files. Usage: ``python scripts/build_history.py [--dst inputs/china31]``
+Rerunning reproduces the files (to the last rounded digit, as it re-reads its own 4-decimal output). Usage: ``python scripts/build_history.py [--dst inputs/china31]``
 then ``python scripts/aggregate_regions.py``.
 """
 from __future__ import annotations
@@ -195,8 +195,8 @@ def chp(ex, reg) -> pd.DataFrame:
 
 def regions(reg) -> pd.DataFrame:
     reg = reg.drop(columns=[c for c in ("heating_start_doy", "heating_end_doy") if c in reg])
-    reg["heating_start_doy"] = reg["region"].map({p: s for p, (s, _) in HEATING.items()}).astype("Int64")
-    reg["heating_end_doy"] = reg["region"].map({p: e for p, (_, e) in HEATING.items()}).astype("Int64")
+    reg["heating_start_doy"] = reg["region"].map({p: s for p, (s, _) in HEATING.items()}).astype(float)
+    reg["heating_end_doy"] = reg["region"].map({p: e for p, (_, e) in HEATING.items()}).astype(float)
     return reg
 
 

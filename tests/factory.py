@@ -13,7 +13,8 @@ TECH_DEFAULTS = {"name": "", "kind": "thermal", "fuel": "", "profile": "", "life
                  "storage_duration_max_h": "", "round_trip_efficiency": "", "charge_efficiency": "",
                  "self_discharge_per_h": 0, "storage_linking": "day",
                  "separate_charge_capacity": False, "early_retirement": False, "retrofit_of": "",
-                 "first_build_year": "", "new_build": True, "non_fossil": False}
+                 "first_build_year": "", "new_build": True, "non_fossil": False, "min_stable_load": 0,
+                 "start_cost_cny_per_kw": 0, "chp": False, "operating_reserve": False}
 
 BASE_SETTINGS = {"discount_rate": 0.0, "first_period": 2020, "last_period": 2020, "period_years": 1,
                  "first_period_builds": True, "days": 365, "reserve_margin": 0.0, "ramping": False,
@@ -29,15 +30,20 @@ def hours_profile(values_by_hour_of_day) -> np.ndarray:
 def write(folder: Path, *, regions=("A",), techs=(), costs=(), fuels=(("none", 0.0, False),),
           fuel_prices=None, existing=(), demand=None, load=None, profiles=None, lines=(),
           potentials=(), co2_caps=(), carbon_prices=(), clean_shares=(), build_limits=(),
-          co2_storage=(), storage_potentials=(), settings=None, scenarios=None) -> Path:
+          co2_storage=(), storage_potentials=(), settings=None, scenarios=None, heating=None,
+          tables=None) -> Path:
     """Write a dataset folder. ``demand``: {region: TWh/yr} (same every year); ``load``: {region: 8760
-    array} (default flat); ``profiles``: {name: {region: 8760 array}}."""
+    array} (default flat); ``profiles``: {name: {region: 8760 array}}; ``heating``: {region: (first day,
+    last day)} of the heating season; ``tables``: {name: list of row dicts} for any other table."""
     folder = Path(folder)
     (folder / "profiles").mkdir(parents=True, exist_ok=True)
     years = [2000, 2100]
-    pd.DataFrame({"region": list(regions), "name": list(regions), "grid_region": list(regions),
-                  "provinces": list(regions), "lon_deg": 110.0, "lat_deg": 35.0}).to_csv(
-        folder / "regions.csv", index=False)
+    reg = pd.DataFrame({"region": list(regions), "name": list(regions), "grid_region": list(regions),
+                        "provinces": list(regions), "lon_deg": 110.0, "lat_deg": 35.0})
+    if heating:
+        reg["heating_start_doy"] = reg["region"].map({r: s for r, (s, _) in heating.items()}).astype("Int64")
+        reg["heating_end_doy"] = reg["region"].map({r: e for r, (_, e) in heating.items()}).astype("Int64")
+    reg.to_csv(folder / "regions.csv", index=False)
     rows = [{**TECH_DEFAULTS, **t} for t in techs]
     pd.DataFrame(rows, columns=list(TECH_DEFAULTS) + ["tech"])[["tech"] + list(TECH_DEFAULTS)].to_csv(
         folder / "techs.csv", index=False)
@@ -71,6 +77,8 @@ def write(folder: Path, *, regions=("A",), techs=(), costs=(), fuels=(("none", 0
                              ("co2_storage", ["region", "capacity_mt"], co2_storage),
                              ("storage_potentials", ["region", "tech", "max_gwh"], storage_potentials)):
         pd.DataFrame(list(data), columns=cols).to_csv(folder / f"{name}.csv", index=False)
+    for name, rows in (tables or {}).items():
+        pd.DataFrame(list(rows)).to_csv(folder / f"{name}.csv", index=False)
     scen = {"defaults": {**BASE_SETTINGS, **(settings or {})},
             "scenarios": scenarios or {"test": {"description": "test"}}}
     (folder / "scenarios.yaml").write_text(yaml.safe_dump(scen, sort_keys=False))

@@ -62,10 +62,12 @@ def test_policies_hold(run3060):
     # the net-zero cap binds in 2060: its own shadow price, above the carbon-price floor
     assert float(ds["co2_shadow_price"].sel(period=2060)) > 1.0
     assert float(ds["co2_price"].sel(period=2060)) == pytest.approx(
-        float(ds["co2_shadow_price"].sel(period=2060) + ds["carbon_price"].sel(period=2060)))
+        float(ds["co2_shadow_price"].sel(period=2060) + ds["carbon_price"].sel(period=2060)
+              + ds["ets_price"].sel(period=2060)))
     assert bool((ds["capacity"].max("period") <= data["potential"] + 1e-6).all())
     assert float(ds["unserved_energy"].sum()) < 1e-6
-    new_coal = ds["new_capacity"].sel(tech="coal", period=[p for p in ds.period.values if p >= 2030])
+    # no new unabated coal commissioned after 2030: none from the 2035 period (builds of 2031–35) on
+    new_coal = ds["new_capacity"].sel(tech="coal", period=[p for p in ds.period.values if p >= 2035])
     assert float(new_coal.sum()) < 1e-9
 
 
@@ -75,9 +77,10 @@ def test_costs_add_up_to_objective(run3060):
 
 
 def test_base_year_has_no_decisions(run3060):
+    """2020 and 2025 are history: nothing is built, retired or converted."""
     ds = run3060[0].results
-    assert float(ds["new_capacity"].sel(period=2020).sum()) == 0
-    assert float(ds["retired_capacity"].sel(period=2020).sum()) == 0
+    assert float(ds["new_capacity"].sel(period=[2020, 2025]).sum()) == 0
+    assert float(ds["retired_capacity"].sel(period=[2020, 2025]).sum()) == 0
 
 
 def test_identical_runs_identical_results(run3060, tmp_path):

@@ -379,7 +379,7 @@ def _(ds):
 
 # the CO2 cap path
 @case("cap-rises-after-peak", ["co2_caps.csv: row {row} (path=3060, year=2045): column 'co2_cap_mt': "
-                               "found 2500 Mt, a rise from 2430 Mt in 2040", "allow_cap_increase"])
+                               "found 2500 Mt, a rise from 2330 Mt in 2040", "allow_cap_increase"])
 def _(ds):
     return {"row": set_cell(ds, "co2_caps.csv", {"path": "3060", "year": "2045"}, "co2_cap_mt", "2500")}
 
@@ -423,11 +423,11 @@ def _(ds):
     return {"row": set_cell(ds, "lines.csv", {"line": "Central-East"}, "to_region", "Central")}
 
 
-@case("cohort-after-base-year", ["existing.csv: row {row} (region=North, tech=coal, build_year=2025): "
-                                 "column 'build_year': found 2025; expected ≤ the base year 2020"])
+@case("cohort-after-history", ["existing.csv: row {row} (region=North, tech=coal, build_year=2026): "
+                               "column 'build_year': found 2026; expected ≤ history_until 2025"])
 def _(ds):
     return {"row": set_cell(ds, "existing.csv", {"region": "North", "tech": "coal", "build_year": "2005"},
-                            "build_year", "2025")}
+                            "build_year", "2026")}
 
 
 @case("policy-path-missing", ["setting co2_cap='3070': no such path in co2_caps.csv",
@@ -437,10 +437,10 @@ def _(ds):
     pass
 
 
-@case("carbon-price-path-missing-in-yaml", ["setting carbon_price='ets_curent': no such path in "
+@case("carbon-price-path-missing-in-yaml", ["setting ets='ets_curent': no such path in "
                                             "carbon_prices.csv", "did you mean 'ets_current'?"])
 def _(ds):
-    replace_text(ds, "scenarios.yaml", "carbon_price: ets_current", "carbon_price: ets_curent")
+    replace_text(ds, "scenarios.yaml", "ets: ets_current", "ets: ets_curent")
 
 
 @case("storage-potential-of-a-generator", ["storage_potentials.csv: row {row} (region=North, tech=coal): "
@@ -459,7 +459,7 @@ def _(ds):
 
 
 # scenarios.yaml and overrides
-@case("malformed-yaml", ["scenarios.yaml: line 11, column 2: malformed YAML",
+@case("malformed-yaml", ["scenarios.yaml: line 12, column 2: malformed YAML",
                          "could not find expected ':'"])
 def _(ds):
     replace_text(ds, "scenarios.yaml", "  reserve_margin: 0.15", "  reserve_margin 0.15\n x: [")

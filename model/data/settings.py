@@ -107,20 +107,22 @@ class Settings(BaseModel):
         return list(range(self.first_period, self.last_period + 1, self.period_years))
 
     @property
-    def first_decision_period(self) -> int:
-        """First period with investment, retirement, the reserve margin and policy targets."""
-        if self.history_until is not None:
-            later = [p for p in self.periods if p > self.history_until]
-            return later[0] if later else self.last_period + self.period_years
-        return self.first_period if self.first_period_builds else self.first_period + self.period_years
-
-    @property
     def fixed_until(self) -> int | None:
-        """Last period whose fleet is fixed by statistics (the history periods): ``history_until``, or the
-        first period when only it is fixed; None when every period has decisions."""
-        if self.history_until is not None:
+        """Last period whose fleet is fixed by statistics (the history periods): ``history_until`` when the
+        run starts at or before it, else the first period unless ``first_period_builds``; None when every
+        period has decisions."""
+        if self.history_until is not None and self.history_until >= self.first_period:
             return self.history_until
         return None if self.first_period_builds else self.first_period
+
+    @property
+    def first_decision_period(self) -> int:
+        """First period with investment, retirement, the reserve margin and policy targets."""
+        fixed = self.fixed_until
+        if fixed is None:
+            return self.first_period
+        later = [p for p in self.periods if p > fixed]
+        return later[0] if later else self.last_period + self.period_years
 
     @property
     def horizon_end(self) -> int:

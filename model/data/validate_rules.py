@@ -247,22 +247,20 @@ def check_history(tables: dict, settings, files: dict | None = None) -> list[str
     """``history_until`` inside the horizon; committed builds in decision periods, within potentials and
     build limits; capacity-credit tranches ordered."""
     s, problems = settings, []
-    if s.history_until is not None:
-        if s.first_period_builds:
-            problems.append("settings: history_until and first_period_builds: true exclude each other; "
-                            "expected one of them")
-        if not s.first_period <= s.history_until < s.last_period:
-            problems.append(f"settings: history_until {s.history_until}: expected a year from first_period "
-                            f"{s.first_period} to before last_period {s.last_period}")
+    if s.history_until is not None and s.first_period_builds and s.history_until >= s.first_period:
+        problems.append(f"settings: first_period_builds: true, but history_until {s.history_until} makes the "
+                        f"first period {s.first_period} history; expected history_until: null (or a year "
+                        f"before first_period) to build in the first period")
     decision = [p for p in s.periods if p >= s.first_decision_period]
     for name in ("committed", "committed_lines"):
         df = tables.get(name)
         if df is None or not s.committed:
             continue
-        bad = df.index[~df["year"].isin(decision)]
+        inside = (df["year"] >= s.first_period) & (df["year"] <= s.last_period)  # others: outside the run
+        bad = df.index[inside & ~df["year"].isin(decision)]
         problems += [f"{where(TABLES[name], df, i, _file(files, name))}: column 'year': found "
-                     f"{int(df.at[i, 'year'])}; expected a decision period ({', '.join(map(str, decision))})"
-                     for i in bad[:20]]
+                     f"{int(df.at[i, 'year'])}; expected a decision period "
+                     f"({', '.join(map(str, decision)) or 'none in this horizon'})" for i in bad[:20]]
     problems += _committed_within_limits(tables, s, files)
     cc = tables.get("capacity_credits")
     if cc is not None:

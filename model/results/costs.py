@@ -1,6 +1,7 @@
 """System costs recomputed from the solution, by component and period.
 
-``cost`` (component, period) is the annual cost in each period [bn CNY/yr, real 2020, undiscounted];
+``cost`` (component, period) is the annual cost in each period [bn CNY/yr, real 2020, undiscounted;
+variable O&M includes the start-up costs of committed plants];
 investment appears as the annuities paid in that period. ``cost_npv`` (component) is the present value
 [bn CNY] and sums to the objective (``total_cost``); ``investment`` (period) is the overnight capital
 spent at the start of each period [bn CNY].
@@ -28,7 +29,7 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     cost = {}
     cost["investment"] = _by_period(build_annuities(lp, x, data, s), periods)
     cost["fixed_om"] = (ds["capacity"] * data["fom"]).sum(["region", "tech"]) * 1e-3
-    cost["variable_om"] = (energy * data["vom"]).sum(["region", "tech"]) * 1e-3
+    cost["variable_om"] = (energy * data["vom"]).sum(["region", "tech"]) * 1e-3 + _start_cost(lp, x, data)
     cost["fuel"] = (gen_twh * data["fuel_cost"]).sum(["region", "tech"]) * 1e-3
     cost["co2_transport_storage"] = ds["captured_co2"].sum("region") * s.co2_transport_storage_cny_per_t * 1e-3
     cost["carbon_price"] = ds["emissions"].sum("region") * data["carbon_price"] * 1e-3 + \
@@ -90,6 +91,19 @@ def _transmission_cost(ds, lp, x, data, s) -> xr.DataArray:
         return xr.zeros_like(periods, dtype=float)
     fom = (ds["transmission_capacity"] * data["line_capex"] * data["line_fom_share"]).sum("line") * 1e-3
     return _by_period(line_annuities(lp, x, data, s), periods) + fom
+
+
+def _start_cost(lp, x, data) -> xr.DataArray:
+    """Start-up costs of committed plants [bn CNY/yr] by period: GW started × CNY/kW × days per year."""
+    periods = data["period"].to_numpy()
+    v = labelled(lp, x, "start_up")
+    if not len(v):
+        return xr.DataArray(np.zeros(len(periods)), dims=["period"], coords={"period": periods})
+    idx = v.index.to_frame(index=False)
+    days = data["day_weight"].to_numpy()[data["timestep_day"].to_numpy()[idx["timestep"].to_numpy()]]
+    cost = idx["tech"].map(data["start_cost_cny_per_kw"].to_series()).to_numpy(float) * days * 1e-3
+    total = pd.Series(v.to_numpy() * cost, index=idx["period"].to_numpy()).groupby(level=0).sum()
+    return xr.DataArray(total.reindex(periods).fillna(0.0).to_numpy(), dims=["period"], coords={"period": periods})
 
 
 def _dr_cost(lp, x, data, s) -> xr.DataArray:

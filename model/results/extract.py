@@ -32,6 +32,8 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds = xr.Dataset(coords={k: data[k] for k in ("region", "tech", "period", "timestep", "line")})
     for k in ("timestep_day", "timestep_step", "weight", "duration", "first_hour"):
         ds.coords[k] = data[k]
+    for k in ("kind", "non_fossil"):  # technology attributes, so results are read without the inputs
+        ds.coords[k] = data[k]
     ds["source_day"] = data["source_day"]
     ds["period_weight"] = data["period_weight"]
     ds["day_weight"] = data["day_weight"]
@@ -70,6 +72,7 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds["curtailment"] = curt.where(variable, 0.0).transpose(*rtp)
     ds["curtailment"].attrs = {"units": "TWh/yr", "description": "available wind/solar energy not used"}
     _transmission(ds, lp, x, data)
+    _commitment(ds, lp, x, data)
     _emissions(ds, lp, acc, x, data)
     _prices(ds, lp, y, data, settings)
     ds["unserved_energy"] = (to_array(labelled(lp, x, "unserved"), data, ["region", "period", "timestep"],
@@ -143,6 +146,29 @@ def _transmission(ds, lp, x, data):
         ds.coords["line_to"] = data["line_to"]
 
 
+def _operation_prices(ds, lp, y, data) -> None:
+    """Duals of the operating reserve [CNY/(MW·h)] and of the fuel supply limits [CNY/GJ]."""
+    pw = data["period_weight"]
+    res = labelled(lp, y, "operating_reserve", kind="con")
+    ds["operating_reserve_price"] = (to_array(res, data, ["region", "period", "timestep"], "") /
+                                     (pw * data["weight"]) * 1e6).assign_attrs(
+        units="CNY/(MW*h)", description="marginal cost of holding 1 MW of operating reserve for an hour")
+    if "fuel" in data.coords:
+        fs = labelled(lp, y, "fuel_supply", kind="con")
+        ds["fuel_supply_price"] = (-to_array(fs, data, ["fuel", "period"], "") / pw * 1e3).assign_attrs(
+            units="CNY/GJ", description="scarcity value of fuel for power above its price (dual of the "
+                                        "fuel supply limit)")
+
+
+def _commitment(ds, lp, x, data) -> None:
+    """Online capacity and start-ups of committed plants [GW]."""
+    rpts = ["region", "tech", "period", "timestep"]
+    ds["online_capacity"] = to_array(labelled(lp, x, "online"), data, rpts, "GW",
+                                     "capacity online (linear unit commitment)")
+    ds["start_ups"] = to_array(labelled(lp, x, "start_up"), data, rpts, "GW",
+                               "capacity started at the beginning of the timestep")
+
+
 def _accumulated(frame: pd.DataFrame, x: np.ndarray, dims: list[str]) -> pd.Series:
     if not len(frame):
         return pd.Series(dtype=float)
@@ -191,5 +217,6 @@ def _prices(ds, lp, y, data, settings):
     ds["clean_share_price"] = (to_array(cs, data, ["period"], "") / pw * 1e3).assign_attrs(
         units="CNY/MWh", description="dual of the non-fossil share: value of a non-fossil MWh "
                                     "(like a green certificate price)")
+    _operation_prices(ds, lp, y, data)
     ds["reserve_requirement"] = ((1 + settings.reserve_margin) * data["peak_demand"]).where(
         data["period"] >= settings.first_decision_period, 0.0).assign_attrs(units="GW")

@@ -16,8 +16,8 @@ import xarray as xr
 
 from model.data.periods import build_start, span_start
 from model.results.annuities import build_annuities
-from model.results.costs import ets_payments
 from model.results.arrays import to_array
+from model.results.costs import ets_payments
 from model.results.entry import add_entry
 
 

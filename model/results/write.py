@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.results.envelope import envelope
+
 #: tidy CSVs: file name -> (variable, value column name)
 CSV_TABLES = {
     "capacity.csv": ("capacity", "capacity_gw"),
@@ -154,6 +156,7 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
             if all(v in ds for v in cols):
                 _derived(ds, cols, drop_zero).to_csv(tmp / fname, index=False, float_format="%.6g")
         period_table(ds).to_csv(tmp / "periods.csv", index=False, float_format="%.6g")
+        envelope(ds).to_csv(tmp / "envelope.csv", index=False, float_format="%.6g")
         for name, writer in (extra_files or {}).items():
             writer(tmp / name)
         for step in post:

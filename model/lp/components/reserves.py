@@ -20,8 +20,8 @@ discharge headroom with energy behind it:
     h_{res}\, res_{r,st,p,s} \le soc_{r,st,p,s-1}   \text{(day-linked stores; storage_reserve_energy)}
 
 ``ρ_L`` is ``operating_reserve_load_share``, ``ρ_V`` ``operating_reserve_vre_share``, ``h_res``
-``reserve_energy_h`` (year-linked stores hold days of energy and are not bounded by it). Off when both
-shares are 0.
+``reserve_energy_h``. Year-linked stores (pumped hydro, hydrogen) hold days of energy: they count with
+their discharge headroom directly, without a reserve variable. Off when both shares are 0.
 """
 from __future__ import annotations
 
@@ -73,26 +73,32 @@ def _headroom(lp, t: Terms, d, r, prov, uc) -> None:
 
 
 def _storage(lp, data, s, t: Terms, rows, provider) -> None:
-    """Storage reserve variables bounded by discharge headroom and, for day-linked stores, by energy."""
+    """Storage headroom: cap − dis + ch directly for year-linked stores (days of energy behind them); a
+    reserve variable bounded by that headroom and by the state of charge for day-linked stores."""
     dis = lp.vars.get("discharge")
     if dis is None or not dis.size:
         return
     idx = dis.index
-    keep = np.flatnonzero(idx["tech"].map(provider).fillna(False).to_numpy(bool))
-    if not len(keep):
-        return
-    idx = idx.iloc[keep].reset_index(drop=True)
-    res = lp.add_variables("storage_reserve", idx, unit="GW", description="operating reserve held by storage")
-    k = np.arange(len(idx))
+    prov = idx["tech"].map(provider).fillna(False).to_numpy(bool)
+    day = (idx["tech"].map(data["storage_linking"].to_series()) == "day").to_numpy()
     cap = lp.vars["capacity"].pos(idx[["region", "tech", "period"]])
     ch = lp.vars["charge"].pos(idx)
-    lp.add_constraints("storage_reserve_power", idx, Terms().add(k, res.positions, 1.0).add(k, cap, -1.0)
-                       .add(k, dis.positions[keep], 1.0).add(k, ch, -1.0), "<=", 0.0, unit="GW")
+    r = rows.get_indexer(pd.MultiIndex.from_frame(idx[["region", "period", "timestep"]]))
+    deep = np.flatnonzero(prov & ~day)
+    t.add(r[deep], cap[deep], 1.0).add(r[deep], dis.positions[deep], -1.0).add(r[deep], ch[deep], 1.0)
+    keep = np.flatnonzero(prov & day)
+    if not len(keep):
+        return
+    lab = idx.iloc[keep].reset_index(drop=True)
+    res = lp.add_variables("storage_reserve", lab, unit="GW", description="operating reserve held by storage")
+    k = np.arange(len(lab))
+    lp.add_constraints("storage_reserve_power", lab, Terms().add(k, res.positions, 1.0).add(k, cap[keep], -1.0)
+                       .add(k, dis.positions[keep], 1.0).add(k, ch[keep], -1.0), "<=", 0.0, unit="GW")
     soc = lp.vars.get("soc")
     if soc is not None and soc.size:
-        prev = soc.pos(idx.assign(timestep=previous_step(data)[idx["timestep"].to_numpy()]), missing="drop")
+        prev = soc.pos(lab.assign(timestep=previous_step(data)[lab["timestep"].to_numpy()]), missing="drop")
         sel = np.flatnonzero(prev >= 0)
         q = np.arange(len(sel))
-        lp.add_constraints("storage_reserve_energy", idx.iloc[sel], Terms().add(
+        lp.add_constraints("storage_reserve_energy", lab.iloc[sel], Terms().add(
             q, res.positions[sel], s.reserve_energy_h).add(q, prev[sel], -1.0), "<=", 0.0, unit="GWh")
-    t.add(rows.get_indexer(pd.MultiIndex.from_frame(idx[["region", "period", "timestep"]])), res.positions, 1.0)
+    t.add(r[keep], res.positions, 1.0)

@@ -25,6 +25,10 @@ def add(lp: LP, data, s, acc: Accumulators) -> None:
     g = acc.generation.frame()
     g = g.assign(fuel=g["tech"].map(data["fuel"].to_series()).to_numpy(),
                  hr=g["tech"].map(data["heat_rate_gj_per_mwh"].to_series()).to_numpy(float))
+    burnt = pd.MultiIndex.from_frame(g.loc[g["hr"] > 0, ["fuel", "period"]])
+    lim = lim[lim.index.isin(burnt)]  # a limit on a fuel no plant burns is no row
+    if not len(lim):
+        return
     rows = lim.index.to_frame(index=False)
     r = pd.MultiIndex.from_frame(rows).get_indexer(pd.MultiIndex.from_frame(g[["fuel", "period"]]))
     keep = (r >= 0) & (g["hr"].to_numpy() > 0)
