@@ -5,6 +5,8 @@ From a results Dataset and the dataset's ``regions.csv`` (positions, provinces).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -14,13 +16,45 @@ from matplotlib.patches import PathPatch
 from model.report import geography
 from model.report.style import fig_legend, legend_handles, new_figure, nonzero, styled, styles_for, tech_frame
 
+def _inputs_folder(ds: xr.Dataset) -> list[Path]:
+    raw = ds.attrs.get("inputs")
+    if not raw:
+        return []
+    p = Path(str(raw))
+    return [p] if p.is_absolute() else [Path.cwd() / p, Path(__file__).resolve().parents[1] / p]
+
+
+def region_coords(ds: xr.Dataset, coords: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Region positions (columns ``x`` = lon [°E], ``y`` = lat [°N], index region).
+
+    From ``coords`` (columns ``lon_deg``, ``lat_deg``; index or column ``region``), else from
+    ``<ds.attrs['inputs']>/regions.csv``; regions without distinct positions are put on a circle.
+    """
+    regions = [str(r) for r in ds["region"].values]
+    if coords is None:
+        for folder in _inputs_folder(ds):
+            if (folder / "regions.csv").is_file():
+                coords = pd.read_csv(folder / "regions.csv")
+                break
+    xy = None
+    if coords is not None:
+        c = coords.set_index("region") if "region" in coords.columns else coords
+        c = c.rename(index=str).reindex(regions)
+        if {"lon_deg", "lat_deg"} <= set(c.columns) and c[["lon_deg", "lat_deg"]].notna().all().all():
+            xy = pd.DataFrame({"x": c["lon_deg"].astype(float), "y": c["lat_deg"].astype(float)})
+            if len(xy.drop_duplicates()) < len(xy):
+                xy = None
+    if xy is None:
+        angle = np.linspace(0, 2 * np.pi, len(regions), endpoint=False) + np.pi / 2
+        xy = pd.DataFrame({"x": 110 + 8 * np.cos(angle), "y": 33 + 8 * np.sin(angle)}, index=regions)
+    return xy
+
+
 REGION_FILLS = ("#eef3e8", "#f6efe2", "#e9eef6", "#f4e9ee", "#eaf3f3", "#f3f1e6", "#efeaf5", "#f0f0f0")
 
 
 def regions_table(ds: xr.Dataset, coords: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """``regions.csv`` of the run's dataset (or ``coords``), or None when it cannot be found."""
-    from model.report.network import _inputs_folder
-
     if coords is not None:
         return coords.reset_index() if "region" not in coords.columns else coords
     for folder in _inputs_folder(ds):
@@ -56,8 +90,6 @@ def draw_outlines(ax, ds: xr.Dataset, coords: pd.DataFrame | None = None) -> boo
 
 
 def _positions(ds: xr.Dataset, coords) -> pd.DataFrame:
-    from model.report.network import region_coords
-
     return region_coords(ds, coords)
 
 
