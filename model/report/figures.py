@@ -19,6 +19,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from model import progress
 from model.report.style import (
     COAL_STATUS_STYLE,
     COST_STYLE,
@@ -327,7 +328,9 @@ def write_figures(ds: xr.Dataset, folder: Path, formats=("png", "svg"),
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with mpl.rc_context({**RC, "svg.hashsalt": "cn-3060"}):
-        for name, func in _figures().items():
+        figures = _figures()
+        for k, (name, func) in enumerate(figures.items()):
+            progress.update(f"drawing {name} ({k + 1} of {len(figures)})")
             try:
                 fig = func(ds, coords=coords) if name in USES_COORDS else func(ds)
             except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the others

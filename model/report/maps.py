@@ -120,7 +120,7 @@ def fig_capacity_map(ds: xr.Dataset, coords: pd.DataFrame | None = None, years=(
             total = float(row.sum())
             if total <= 0:
                 continue
-            size = span * (0.04 + 0.11 * np.sqrt(total / top)) / (1 if len(xy) < 12 else 1.8)
+            size = span * (0.03 + 0.085 * np.sqrt(total / top)) / (1 if len(xy) < 12 else 1.8)
             inset = ax.inset_axes([x - size / 2, y - size / 2, size, size], transform=ax.transData, zorder=4)
             keep = row[row > 1e-3 * total]
             inset.pie(keep.to_numpy(), colors=[styles[t].color for t in keep.index],
@@ -128,8 +128,9 @@ def fig_capacity_map(ds: xr.Dataset, coords: pd.DataFrame | None = None, years=(
                       wedgeprops=dict(linewidth=0.3, edgecolor="white"))
             inset.set_aspect("equal")
             inset.set_axis_off()
-            ax.annotate(f"{region}\n{total:,.0f} GW", (x, y - size / 2 * 1.15), ha="center", va="top", fontsize=6.5,
-                        zorder=5, bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
+            ax.annotate(f"{region}\n{total:,.0f} GW", (x, y - size / 2), ha="center", va="top", fontsize=6,
+                        zorder=5,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.75))
         ax.set_title(f"{p} (pie area ~ capacity; largest {top:,.0f} GW)", loc="left", fontsize=9)
     fig_legend(fig, legend_handles(list(columns)[::-1], styles))
     return fig

@@ -52,7 +52,7 @@ margin-top:32px}h3{font-size:15px}.meta{color:#555;font-size:12px}.lead{font-siz
 padding:8px 14px}ul.notable li,ul.caveats li{margin:3px 0}
 table{border-collapse:collapse;margin:10px 0 18px;font-size:13px}
 th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#eef2f6;text-align:left}
-table.block{width:100%}table.block th{width:230px}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.block{width:100%}table.block th{width:30%}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.total td{font-weight:bold;border-top:2px solid #888}td.neg{color:#8b1a1a}
 .tag{display:inline-block;min-width:1.2em;text-align:center;font-weight:bold;border-radius:3px;
 padding:0 3px;margin-right:2px;font-size:11px;border:1px solid #888}.tag-V{background:#d9f0d3}
@@ -214,7 +214,8 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
             f"of abatement <b>{fmt(pc['cost_per_tonne_cny'])} CNY/t</b> (PV cost ÷ discounted abatement).</p>")
     mine = dict(assumptions(ds))
     diff = [(k, v, dict(assumptions(o)).get(k, "–")) for o in others[:1] for k, v in mine.items()
-            if dict(assumptions(o)).get(k) != v and k not in ("scenario", "description")]
+            if dict(assumptions(o)).get(k) != v and k not in ("scenario", "description", "git commit",
+                                                               "input checksum")]
     diff_df = pd.DataFrame([d[1:] for d in diff], index=[d[0] for d in diff],
                            columns=[str(ds.attrs.get("scenario")), str(ref.attrs.get("scenario"))])
     fig = fig_comparison([ds, *others])

@@ -74,7 +74,9 @@ def potential_reached(ds: xr.Dataset) -> dict[str, tuple[list[str], int]]:
 
 
 def at_potential(ds: xr.Dataset) -> list[str]:
-    return [f"{w.label(t)} reaches its resource potential in {w.listing(regions)} (from {first} on)."
+    n = ds.sizes["region"]
+    return [f"{w.label(t)} reaches its resource potential in "
+            f"{'every region' if len(regions) == n > 1 else w.listing(regions)} (from {first} on)."
             for t, (regions, first) in potential_reached(ds).items()]
 
 
