@@ -83,7 +83,8 @@ def parse(text: str) -> list[Entry]:
                 tag_col = header.index("tag") if "tag" in header else None
                 tags = tags_in(cells[tag_col], True) if tag_col is not None and tag_col < len(cells) \
                     else tags_in(line)
-                entries.append(Entry(section, _plain(cells[0]), _plain(" | ".join(cells[1:])), tags))
+                rest = [c for k, c in enumerate(cells[1:], start=1) if k != tag_col]
+                entries.append(Entry(section, _plain(cells[0]), _plain(" | ".join(rest)), tags))
             continue
         header = None
         if re.match(r"^\s*- ", line):

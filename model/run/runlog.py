@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -45,10 +46,11 @@ def capture(path: Path):
 
 
 def temporary_path(out: Path) -> Path:
-    """Where a run writing ``out`` keeps its log until the results folder is complete."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out.parent / f".{out.name}.run.log-{os.getpid()}"
+    """Where a run writing ``out`` keeps its log until the results folder is complete: a file in the
+    system's temporary folder, so that nothing is created next to ``out`` before the inputs are checked."""
+    fd, name = tempfile.mkstemp(prefix=f"cn3060-{Path(out).name}-", suffix=".run.log")
+    os.close(fd)
+    return Path(name)
 
 
 def copy_step(log_path: Path):
