@@ -87,10 +87,13 @@ def cmd_run(args) -> int:
     sets = _sets(args)
     if args.verbose:
         sets.append("solver_log=true")
-    run = run_scenario(args.inputs, args.scenario, sets, out=out, figures=not args.no_figures)
+    from model import progress
+
+    with progress.reporting():
+        run = run_scenario(args.inputs, args.scenario, sets, out=out, figures=not args.no_figures)
     print(summary(run.results, run.timings))
     extra = "" if args.no_figures else f" (figures in {out}/figures/, memo {out}/memo.html)"
-    print(f"\nResults written to {out}/{extra}")
+    print(f"\nResults written to {out}/{extra}; log {out}/run.log")
     return 0
 
 
@@ -124,6 +127,8 @@ def cmd_report(args) -> int:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for handler in logging.getLogger().handlers:  # the console: INFO and up (run.log takes DEBUG)
+        handler.setLevel(logging.INFO)
     from model.lp.solve import SolveError
 
     try:

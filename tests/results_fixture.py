@@ -69,7 +69,7 @@ def _attrs(scenario: str, inputs: str) -> dict:
             "inputs": inputs, "settings": json.dumps(settings), "overrides": "discount_rate=0.06",
             "created": "2026-01-02T03:04:05+00:00", "n_variables": 100, "n_constraints": 80,
             "n_nonzeros": 300, "model_version": "9.9.9", "pyomo": "6.10", "highspy": "1.15",
-            "python": "3.11", "solve_s": 0.1}
+            "python": "3.11", "solve_s": 0.1, "git_commit": "abcdef123456"}
 
 
 def make_results(scenario: str = "test", scale: float = 1.0, source_day: bool = True,
@@ -115,7 +115,7 @@ def make_results(scenario: str = "test", scale: float = 1.0, source_day: bool = 
         if name in ds:
             ds[name].attrs = {"units": unit, "description": name.replace("_", " ")}
     ds.attrs.update(_attrs(scenario, inputs))
-    return ds.transpose("component", "line", "region", "tech", "period", "timestep", "day")
+    return ds.transpose("component", "line", "region", "tech", "period", "timestep", "day", ...)
 
 
 def _co2(ds: xr.Dataset) -> None:
@@ -149,6 +149,26 @@ def _costs_and_prices(ds: xr.Dataset, scale: float, stranded: bool) -> None:
     ds["flow"] = ds["transmission_capacity"] * xr.DataArray(np.linspace(0.2, 0.8, len(DAY)), dims="timestep")
     if stranded:
         ds["stranded_capital"] = _rtp({"coal": (0.0, 50.0, 120.0)}, 1.0)
+    _inputs_copied(ds, scale)
+
+
+def _inputs_copied(ds: xr.Dataset, scale: float) -> None:
+    """Inputs the results carry for comparison: the base-year fleet by cohort, build limits, potentials,
+    capacity credits, and the base-year fleet's capital as an annuity."""
+    vint = [2010, 2015, 2020]
+    base = {t: CAPACITY[t][0] for t in TECHS}
+    shares = np.array([0.3, 0.3, 0.4])
+    ex = np.array([[[base[t] * sh * r * scale for sh in shares] for t in TECHS] for r in REGION_SHARE])
+    ds["existing_capacity"] = xr.DataArray(ex, dims=("region", "tech", "vintage"), coords={"vintage": vint},
+                                           attrs={"units": "GW", "description": "base-year fleet by cohort"})
+    limit = np.full((len(TECHS), len(PERIODS)), np.inf)
+    limit[TECHS.index("wind_onshore")] = [np.inf, 16.0, 100.0]  # GW/yr; 2030 builds 80 GW = 16 × 5 years
+    ds["build_limit"] = _da(limit, ("tech", "period"), "GW/yr", "national new-build limit")
+    pot = np.full((len(REGIONS), len(TECHS)), np.inf)
+    pot[:, TECHS.index("solar_utility")] = 400 * REGION_SHARE * scale  # reached in 2060
+    ds["potential"] = _da(pot, ("region", "tech"), "GW", "upper bound on installed capacity")
+    ds["capacity_credit"] = _da([0.9, 0.8, 0.95, 0.88, 0.1, 0.05, 0.85, 0.5, 0.9, 0.2], ("tech",), "-", "")
+    ds["sunk_fleet_annuity"] = _da(np.array([60.0, 40.0, 5.0]) * scale, ("period",), "bn CNY/yr", "")
 
 
 UNITS = {"capacity": "GW", "new_capacity": "GW", "retired_capacity": "GW", "converted_capacity": "GW",

@@ -89,3 +89,21 @@ def test_identical_runs_identical_results(run3060, tmp_path):
     run_scenario("inputs/china7", "3060", COARSE, out=tmp_path / "again")
     second = xr.open_dataset(tmp_path / "again" / "results.nc")
     xr.testing.assert_identical(first.drop_attrs(deep=False), second.drop_attrs(deep=False))
+
+
+def test_run_log_cf_attributes_and_overrides_written(run3060):
+    _, out = run3060
+    log = (out / "run.log").read_text()
+    assert "model.lp.highs: Running HiGHS" in log and "HiGHS: optimal" in log
+    ds = xr.open_dataset(out / "results.nc")
+    assert ds.attrs["Conventions"] == "CF-1.10" and ds.attrs["cli_overrides"] == "days=2; segments=4"
+    assert "variant" in ds.attrs["title"] and ds.attrs["git_commit"]
+    cf_units = pytest.importorskip("cf_units")
+    for name, da in ds.data_vars.items():
+        assert da.attrs.get("long_name"), name
+        if np.issubdtype(da.dtype, np.number):
+            cf_units.Unit(da.attrs["units"])
+    for name in ("existing_capacity", "build_limit", "potential", "capacity_credit", "sunk_fleet_annuity"):
+        assert name in ds, name
+    assert float(ds["sunk_fleet_annuity"].sel(period=2020)) > 0  # the base year's fleet is standing
+    assert "run.log" in json.loads((out / "manifest.json").read_text())["files"]

@@ -165,4 +165,4 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
     except ValidationError as err:
         problems += _settings_problems(err, f"{path} [scenario {name}]", sources)
         settings = None
-    return Scenario(name, description, settings, table_overrides, files), problems, labels
+    return Scenario(name, description, settings, table_overrides, files, list(extra or [])), problems, labels

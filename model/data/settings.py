@@ -144,6 +144,8 @@ class Scenario:
     settings: Settings = field(default_factory=Settings)
     overrides: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    #: the ``--set`` texts given on top of the scenario file (CLI, API ``sets``), in order
+    cli_overrides: list[str] = field(default_factory=list)
 
 
 def suggest(name: str, known) -> str:

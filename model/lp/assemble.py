@@ -5,6 +5,7 @@ import time
 
 import xarray as xr
 
+from model import progress
 from model.data.settings import Settings
 from model.lp.components import (
     Accumulators,
@@ -32,5 +33,7 @@ def build(data: xr.Dataset, settings: Settings) -> tuple[LP, Accumulators, float
     lp = LP()
     acc = Accumulators()
     for component in COMPONENTS:
+        progress.update(f"adding {component.__name__.rsplit('.', 1)[-1]} ({lp.n_cols:,} columns, "
+                        f"{lp.n_rows:,} rows so far)")
         component.add(lp, data, settings, acc)
     return lp, acc, time.perf_counter() - t0

@@ -14,6 +14,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from model import progress
 from model.lp.problem import LP
 
 
@@ -130,7 +131,8 @@ def compile_by_family(lp: LP) -> StandardForm:
     compile_s = 0.0
     chunks = [(blk.name, start, min(CHUNK_ROWS, blk.start + blk.size - start)) for blk in lp.cons.values()
               for start in range(blk.start, blk.start + blk.size, CHUNK_ROWS)]
-    for name, start, size in chunks:
+    for k, (name, start, size) in enumerate(chunks):
+        progress.update(f"Pyomo: constraint family {name}, chunk {k + 1} of {len(chunks)}")
         comp = rows.constraint(start, size)
         setattr(m, name, comp)
         row_of = {id(c): start + i for i, c in enumerate(comp.values())}

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from model import progress
 from model.lp.problem import LP
+from model.lp.solver_log import HighsLog
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +99,26 @@ def highs_options(opts: SolverOptions) -> dict:
     return out
 
 
+def _follow_log(h: highspy.Highs, console: bool) -> None:
+    """Send HiGHS's log to the logger ``model.lp.highs`` (run.log) and, condensed, to the progress line
+    (unless HiGHS prints its own log to the console)."""
+    condensed = HighsLog()
+
+    def on_log(event) -> None:
+        status = condensed.feed(event.message)
+        if status is not None and not console:
+            progress.update(status)
+
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", bool(console))
+    h.cbLogging.subscribe(on_log)
+
+
 def make_highs(opts: SolverOptions) -> highspy.Highs:
     if opts.threads:
         highspy.Highs.resetGlobalScheduler(True)  # a new thread count needs a fresh scheduler
     h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(opts.log_to_console))
+    _follow_log(h, opts.log_to_console)
     for key, val in highs_options(opts).items():
         status = h.setOptionValue(key, val)
         if status == highspy.HighsStatus.kError:
@@ -215,6 +232,9 @@ def run_highs(handle: Handle) -> Solution:
         "solve_s": solve_s,
     }
     details["best_bound"] = dual_bound(h) if status != "Optimal" else details["objective"]
+    log.info(f"HiGHS: {status.lower()} after {solve_s:.1f} s: {details['ipm_iterations']} interior-point, "
+             f"{details['crossover_iterations']:,} crossover and {details['simplex_iterations']:,} simplex "
+             f"iterations; objective {details['objective']:,.1f} bn CNY")
     if status != "Optimal":
         bound = details["best_bound"]
         said = f"best bound {bound:.6g} bn CNY (dual objective of a feasible dual solution)" if bound is not None \

@@ -154,8 +154,9 @@ def fig_dispatch(ds: xr.Dataset, years=(2030, 2060), region: str | None = None) 
         for ax, season in zip(row, ("summer", "winter")):
             day, how = days[season]
             _dispatch_panel(ax, panels[(period, season)], styles)
-            ax.set_title(f"{period}, {season} day ({how}; stands for {weights.get(day, np.nan):.0f} d/yr)",
-                         loc="left", fontsize=9)
+            steps = "/".join(f"{h:g}" for h in panels[(period, season)][4])
+            ax.set_title(f"{period}, {season} day ({how}; stands for {weights.get(day, np.nan):.0f} d/yr; "
+                         f"steps {steps} h)", loc="left", fontsize=9)
             ax.set_ylabel("Power [GW]")
             ax.set_xlabel("Hour of day [h]")
     load = Line2D([], [], color="black", linewidth=1.6, label="Load")

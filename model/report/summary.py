@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
+from model.report.style import STORAGE
+
 SUMMARY_YEARS = (2020, 2030, 2060)
 
 
@@ -22,7 +24,10 @@ def mix_table(ds: xr.Dataset) -> pd.DataFrame:
     gen.columns = [f"TWh {y}" for y in years]
     out = pd.concat([cap, gen], axis=1)
     out = out[(out.abs() > 0.05).any(axis=1)]
-    out.loc["total"] = out.sum()
+    total = out.sum()
+    storage = [t for t in out.index if t in STORAGE]  # discharge: energy generated before, not twice
+    total[gen.columns] = out.drop(index=storage)[gen.columns].sum()
+    out.loc["total (TWh without storage discharge)"] = total
     return out.round(0).astype(int)
 
 

@@ -37,6 +37,10 @@ def extract(lp: LP, acc: Accumulators, data: xr.Dataset, sol: Solution, settings
     ds["source_day"] = data["source_day"]
     ds["period_weight"] = data["period_weight"]
     ds["day_weight"] = data["day_weight"]
+    for name in ("existing_capacity", "build_limit", "potential", "capacity_credit"):  # inputs the report
+        # compares the results with (history, limits, firm capacity)
+        if name in data:
+            ds[name] = data[name]
     rtp, rtps = ["region", "tech", "period"], ["region", "tech", "period", "timestep"]
     ds["capacity"] = to_array(labelled(lp, x, "capacity"), data, rtp, "GW", "installed capacity")
     ds["new_capacity"] = to_array(labelled(lp, x, "new_capacity"), data, rtp, "GW",

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from model.data.periods import build_start, span_start
+from model.data import finance
+from model.data.periods import build_start, fleet_share, span_start
 from model.results.annuities import build_annuities
 from model.results.arrays import to_array
 from model.results.costs import ets_payments
@@ -42,6 +43,7 @@ def add_metrics(ds: xr.Dataset, lp, sol, data: xr.Dataset, s) -> None:
     _operation(ds, data)
     _lcoe(ds, lp, sol, data, s)
     _stranded(ds, lp, sol.x, data, s)
+    _sunk_fleet(ds, lp, sol.x, data, s)
     add_entry(ds, lp, sol, data, s)
 
 
@@ -126,6 +128,44 @@ def _stranded(ds, lp, x, data, s) -> None:
     val = df.groupby(["region", "tech", "period"])["value"].sum()
     ds["stranded_capital"] = to_array(val, data, ["region", "tech", "period"], "bn CNY",
                                       "undepreciated capital of capacity retired early (straight line)")
+
+
+def _sunk_fleet(ds, lp, x, data, s) -> None:
+    r"""The base-year fleet's capital as an annuity, by period [bn CNY/yr] (``sunk_fleet_annuity``).
+
+    .. math:: A_p = \sum_{c \in base} σ_{c,p} (K_c - G_{c,p}) \cdot capex_{t_c,p_0} \cdot CRF(r, L_{t_c})
+
+    K the cohort's capacity, G what was retired early or converted up to p; capex of the first period
+    (replacement cost, as for stranded capital, plus energy capex × the cohort's GWh). This capital is
+    sunk: it is not in the objective nor in ``cost``, which is why the first period's cost has no
+    investment. Reported so that periods can be compared on equal terms.
+    """
+    periods = data["period"].to_numpy()
+    ex = data["existing_capacity"].to_series()
+    cohorts = ex[ex > 0].rename("gw").reset_index()
+    total = np.zeros(len(periods))
+    if len(cohorts):
+        key = pd.MultiIndex.from_frame(cohorts[["region", "tech", "vintage"]])
+        gone = pd.concat([lp.values(x, "retire"), lp.values(x, "convert")])
+        lost = np.zeros((len(cohorts), len(periods)))
+        if len(gone):
+            wide = gone.groupby(level=["region", "tech", "vintage", "period"]).sum().unstack("period")
+            lost = wide.reindex(index=key, columns=periods).fillna(0.0).to_numpy().cumsum(axis=1)
+        life = cohorts["tech"].map(data["lifetime_yr"].to_series()).to_numpy(float)
+        first = data["capex"].sel(period=s.first_period)
+        per_gw = cohorts["tech"].map(first.to_series()).to_numpy(float)
+        energy = data["existing_energy"].to_series().reindex(key).fillna(0.0).to_numpy()
+        per_gw = per_gw + np.divide(energy, cohorts["gw"].to_numpy(), out=np.zeros(len(cohorts)),
+                                    where=cohorts["gw"].to_numpy() > 0) * cohorts["tech"].map(
+            data["capex_energy"].sel(period=s.first_period).to_series()).to_numpy(float)
+        live = fleet_share(cohorts["vintage"].to_numpy(float)[:, None], life[:, None], periods[None, :],
+                           s.period_years, s.fixed_until)
+        standing = np.clip(cohorts["gw"].to_numpy()[:, None] - lost, 0, None) * live
+        ann = per_gw * finance.capital_recovery_factor(s.discount_rate, life) * 1e-3  # bn CNY/yr per GW
+        total = (standing * ann[:, None]).sum(axis=0)
+    ds["sunk_fleet_annuity"] = xr.DataArray(total, dims=["period"], coords={"period": periods}, attrs={
+        "units": "bn CNY/yr", "description": "capital of the base-year fleet still standing, as an annuity "
+        "at first-period capex (sunk: not in the objective or in cost)"})
 
 
 def resource_cost(ds: xr.Dataset) -> float:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.results.cf import conform
 from model.results.envelope import envelope
 
 #: tidy CSVs: file name -> (variable, value column name)
@@ -147,6 +148,7 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
     run before the folder is moved into place, so a failure there leaves the previous results intact.
     """
     out = Path(out)
+    ds = conform(ds)  # CF units and attributes, solver noise and -0 written as 0 (model/results/cf.py)
     with atomic_folder(out) as tmp:
         _clean_attrs(ds).to_netcdf(tmp / "results.nc")
         for fname, (var, col) in CSV_TABLES.items():
@@ -170,7 +172,8 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
             "status": ds.attrs.get("status"),
             "files": {str(p.relative_to(tmp)): {"sha256": _sha(p), "bytes": p.stat().st_size}
                       for p in files},
-            "variables": {k: {"dims": list(v.dims), "units": v.attrs.get("units", "")}
+            "variables": {k: {"dims": list(v.dims), "units": v.attrs.get("units", ""),
+                              "display_units": v.attrs.get("display_units", v.attrs.get("units", ""))}
                           for k, v in ds.data_vars.items()},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model import progress
 from model.data import finance
 from model.data.periods import share, span_start
 from model.data.prepare import prepare, time_slices
@@ -92,12 +93,13 @@ def solve_myopic(inputs, look_ahead: int = 0) -> Run:
         sk = s.model_copy(update={"first_period": p, "last_period": window[-1],
                                   "first_period_builds": s.first_period_builds or k > 0})
         t0 = time.perf_counter()
-        data = prepare(tables, inputs.profiles, sk, time=ts)
-        lp, acc, b = build(data, sk)
-        check_ranges(lp)
-        sol = solve_checked(lp, data, sk)
-        t1 = time.perf_counter()
-        ds = extract(lp, acc, data, sol, sk)
+        with progress.stage(f"myopic step {k + 1} of {len(periods)} ({p}–{window[-1]})"):
+            data = prepare(tables, inputs.profiles, sk, time=ts)
+            lp, acc, b = build(data, sk)
+            check_ranges(lp)
+            sol = solve_checked(lp, data, sk)
+            t1 = time.perf_counter()
+            ds = extract(lp, acc, data, sol, sk)
         timings["extract_s"] += time.perf_counter() - t1
         timings["build_s"] += b
         timings["solve_s"] += sol.timings["solve_s"]

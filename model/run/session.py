@@ -66,7 +66,8 @@ class Session:
                 table_sets.append(text)
         settings = Settings(**merged)
         tables = apply_overrides(self.inputs.tables, table_sets)
-        scen = Scenario(base.name, base.description, settings, base.overrides + list(sets), base.files)
+        scen = Scenario(base.name, base.description, settings, base.overrides + list(sets), base.files,
+                        base.cli_overrides + list(sets))
         return tables, settings, scen
 
     def _time_for(self, settings: Settings) -> TimeSlices | None:
@@ -103,6 +104,7 @@ class Session:
                          "objective_bn_cny": sol.objective, "solver": sol.info.get("solver", ""),
                          "input_checksum": self.inputs.checksum, "inputs": str(self.inputs.folder),
                          "settings": settings.model_dump_json(), "overrides": "; ".join(scen.overrides),
+                         "cli_overrides": "; ".join(scen.cli_overrides),
                          "session_load": how, **lp.size(), **versions()})
         for k, v in timings.items():
             ds.attrs[k] = round(float(v), 4)

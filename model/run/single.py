@@ -1,15 +1,22 @@
-"""Run a scenario end to end: inputs → data → LP → solver → results (→ files, figures, memo)."""
+"""Run a scenario end to end: inputs → data → LP → solver → results (→ files, figures, memo).
+
+Each stage reports to the progress line (:mod:`model.progress`) when one is installed, and a run that
+writes a results folder keeps its log there as ``run.log`` (:mod:`model.run.runlog`).
+"""
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
 import xarray as xr
 
+from model import progress
 from model.data.prepare import prepare
 from model.data.read import Inputs, load_inputs
 from model.lp.assemble import build
 from model.results.extract import extract
+from model.run import runlog
 from model.run.solved import Run, check_ranges, solve_checked, stamp
 
 
@@ -18,14 +25,18 @@ def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     timings = {}
     t0 = time.perf_counter()
     if data is None:
-        data = prepare(inputs.tables, inputs.profiles, inputs.settings)
+        with progress.stage("prepare (representative days, parameters)"):
+            data = prepare(inputs.tables, inputs.profiles, inputs.settings)
     timings["prepare_s"] = time.perf_counter() - t0
-    lp, acc, timings["build_s"] = build(data, inputs.settings)
-    check_ranges(lp)
-    sol = solve_checked(lp, data, inputs.settings)
+    with progress.stage("build the LP"):
+        lp, acc, timings["build_s"] = build(data, inputs.settings)
+        check_ranges(lp)
+    with progress.stage("solve (Pyomo hand-over, HiGHS)"):
+        sol = solve_checked(lp, data, inputs.settings)
     timings.update(sol.timings)
     t1 = time.perf_counter()
-    ds = extract(lp, acc, data, sol, inputs.settings)
+    with progress.stage("extract results"):
+        ds = extract(lp, acc, data, sol, inputs.settings)
     timings["extract_s"] = time.perf_counter() - t1
     stamp(ds, inputs, sol.objective, sol.info.get("solver", ""), sol.status, lp.size(), timings)
     return Run(ds, data, lp, acc, sol, timings)
@@ -36,21 +47,37 @@ def memo_steps():
     def figures(folder: Path):
         from model.report.figures import write_figures
 
-        write_figures(xr.open_dataset(folder / "results.nc"), folder / "figures")
+        with progress.stage("figures"), xr.open_dataset(folder / "results.nc") as ds:
+            write_figures(ds.load(), folder / "figures")
 
     def memo(folder: Path):
         from model.report.memo import write_memo
 
-        write_memo(folder)
+        with progress.stage("memo"):
+            write_memo(folder)
 
     return [figures, memo]
 
 
 def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = None,
                  out: Path | None = None, figures: bool = False) -> Run:
-    """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked."""
+    """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked.
+
+    With ``out``, the run's log (ours and HiGHS's) is kept as ``out/run.log``.
+    """
+    log_path = runlog.temporary_path(Path(out)) if out is not None else None
+    with runlog.capture(log_path) if log_path else contextlib.nullcontext():
+        try:
+            return _run(inputs_dir, scenario, sets, out, figures, log_path)
+        finally:
+            if log_path is not None:
+                log_path.unlink(missing_ok=True)
+
+
+def _run(inputs_dir, scenario, sets, out, figures, log_path) -> Run:
     t0 = time.perf_counter()
-    inputs = load_inputs(inputs_dir, scenario, sets)
+    with progress.stage("read and check the inputs"):
+        inputs = load_inputs(inputs_dir, scenario, sets)
     load_s = time.perf_counter() - t0
     if inputs.settings.foresight == "myopic":
         from model.run.myopic import solve_myopic
@@ -63,6 +90,8 @@ def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = No
         from model.results.write import write_results
 
         t1 = time.perf_counter()
-        write_results(run.results, Path(out), post=memo_steps() if figures else ())
+        post = (memo_steps() if figures else []) + [runlog.copy_step(log_path)]
+        with progress.stage("write results"):
+            write_results(run.results, Path(out), post=post)
         run.timings["write_s"] = time.perf_counter() - t1
     return run

@@ -13,7 +13,7 @@ import xarray as xr
 
 from model.data.read import Inputs
 from model.lp.solve import INFEASIBLE, InfeasibleError, SolveError, SolverOptions, solve
-from model.version import __version__
+from model.version import __version__, git_commit
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def versions() -> dict:
     import highspy
     import pyomo
 
-    return {"model_version": __version__, "pyomo": pyomo.__version__,
+    return {"model_version": __version__, "git_commit": git_commit(), "pyomo": pyomo.__version__,
             "highspy": highspy.Highs().version(), "python": platform.python_version()}
 
 
@@ -103,6 +103,7 @@ def stamp(ds: xr.Dataset, inputs: Inputs, objective: float, solver: str, status:
         "objective_bn_cny": objective, "solver": solver, "status": status,
         "input_checksum": inputs.checksum, "inputs": str(inputs.folder),
         "settings": inputs.settings.model_dump_json(), "overrides": "; ".join(inputs.scenario.overrides),
+        "cli_overrides": "; ".join(inputs.scenario.cli_overrides),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         **size, **versions(),
     })

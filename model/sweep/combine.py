@@ -111,7 +111,13 @@ def combine(members, params, outcomes: dict, attrs: dict) -> xr.Dataset:
 
 def open_sweep(path) -> xr.Dataset:
     """``sweep.nc`` with an index on every swept parameter's coordinate, so ``ds.sel(solar_capex=1.2)``
-    works (netCDF keeps the coordinates but not their indexes)."""
+    works (netCDF keeps the coordinates but not their indexes). ``path``: the sweep's folder (as the CLI
+    takes it, e.g. ``results/sweeps/ccus_cost``) or its ``sweep.nc``."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "sweep.nc"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no sweep.nc here; run the sweep first (run.py sweep FILE)")
     ds = xr.load_dataset(path)
     for name in [c for c in ds.coords if "parameter" in ds[c].attrs and ds[c].dims == ("scenario",)]:
         ds = ds.set_xindex(name)
