@@ -268,9 +268,9 @@ ALIASES = {
     "line_capex": "lines.capex_cny_per_kw_km",
     "build_limit": "build_limits.max_gw_per_yr",
     "co2_storage": "co2_storage.capacity_mt",
-    "committed": "committed.min_gw",
-    "fuel_supply": "fuel_supply.max_pj_per_yr",
-    "chp_must_run": "chp_must_run.must_run_gw",
+    "committed_min": "committed.min_gw",
+    "fuel_limit": "fuel_supply.max_pj_per_yr",
+    "chp_heat_min": "chp_must_run.must_run_gw",
     "ets_benchmark": "ets_benchmarks.benchmark_t_per_mwh",
 }
 
