@@ -156,11 +156,12 @@ def _spill_and_coal(lp, x, data, s) -> list[str]:
         for (region, period), v in twh[twh > TOL].items():
             out.append(f"in {region} {period}, {v:,.2f} TWh/yr of must-run output (minimum loads) exceeds "
                        f"what demand, storage and exports can absorb")
-    if s.no_new_coal_after is not None:
-        new = lp.values(x, "new_capacity")
-        coal = new[[t in ("coal",) or (data["fuel"].sel(tech=t) == "coal" and
-                     float(data["capture_rate"].sel(tech=t)) == 0) for t in new.index.get_level_values("tech")]]
-        coal = coal[coal.index.get_level_values("period") >= s.no_new_coal_after]
+    new = lp.values(x, "new_capacity")
+    if s.no_new_coal_after is not None and len(new):
+        tech = pd.Index(new.index.get_level_values("tech"))
+        unabated = np.asarray((tech.map(data["fuel"].to_series()) == "coal")
+                              & (tech.map(data["capture_rate"].to_series()) == 0), dtype=bool)
+        coal = new[unabated & (new.index.get_level_values("period") >= s.no_new_coal_after)]
         if len(coal) and coal.sum() > TOL:
             out.append(f"{coal.sum():,.1f} GW of new unabated coal would be needed from "
                        f"{s.no_new_coal_after} despite no_new_coal_after")
