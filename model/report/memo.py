@@ -176,10 +176,16 @@ def assumptions(ds: xr.Dataset) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- comparison
 
+def run_names(datasets: list[xr.Dataset]) -> list[str]:
+    """One distinct label per results Dataset: its scenario, numbered where two runs share it (a
+    ``--set`` variant compared with its base)."""
+    names = [str(d.attrs.get("scenario", f"run {i}")) for i, d in enumerate(datasets)]
+    return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+
+
 def comparison_frame(datasets: list[xr.Dataset]) -> pd.DataFrame:
     """Key numbers side by side (a column per scenario) with differences to the first scenario."""
-    names = [str(d.attrs.get("scenario", f"run {i}")) for i, d in enumerate(datasets)]
-    names = [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+    names = run_names(datasets)
     cols, units, digits = {}, {}, {}
     for name, d in zip(names, datasets):
         rows = key_numbers(d)
@@ -197,7 +203,7 @@ def comparison_frame(datasets: list[xr.Dataset]) -> pd.DataFrame:
 @styled
 def fig_comparison(datasets: list[xr.Dataset]):
     """Capacity by technology in 2060 [GW] side by side, and net CO2 emission paths [Mt/yr] overlaid."""
-    names = [str(d.attrs.get("scenario", i)) for i, d in enumerate(datasets)]
+    names = run_names(datasets)
     year = _period(datasets[0], MIX_YEARS[-1])
     cap = pd.DataFrame({n: tech_frame(d["capacity"]).loc[_period(d, year)]
                         for n, d in zip(names, datasets)}).T
@@ -286,7 +292,7 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
     pc = policy_cost(ds, ref)
     inc = pc["cost_difference_bn_cny"]
     pct = 100 * inc / resource_cost(ref) if resource_cost(ref) else float("nan")
-    me, them = (html.escape(str(d.attrs.get("scenario"))) for d in (ds, ref))
+    me, them = (html.escape(n) for n in run_names([ds, ref]))
     text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (present value 2020, resource cost: carbon-price "
             f"payments are a transfer and left out): <b>{fmt(inc)} bn CNY</b> ({fmt(pct, 1)} %); "
             f"with the carbon payments the difference of total cost is {fmt(pc['total_cost_difference_bn_cny'])} "
@@ -296,7 +302,7 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
     diff = [(k, v, dict(assumptions(o)).get(k, "–")) for o in others[:1] for k, v in mine.items()
             if dict(assumptions(o)).get(k) != v and k not in ("scenario", "description")]
     diff_df = pd.DataFrame([d[1:] for d in diff], index=[d[0] for d in diff],
-                           columns=[str(ds.attrs.get("scenario")), str(ref.attrs.get("scenario"))])
+                           columns=run_names([ds, ref]))
     fig = fig_comparison([ds, *others])
     return ("<h2>Comparison</h2>" + text + _table(df, df.attrs["digits"], "Quantity")
             + ("<h3>Assumptions that differ</h3>" + _table(diff_df, 0, "Setting") if len(diff) else "")
@@ -345,10 +351,10 @@ def write_memo(results_dir: Path, compare: list[Path] = ()) -> Path:
 def comparison_table(ds: xr.Dataset, others: list[xr.Dataset]) -> pd.DataFrame:
     """The key numbers side by side plus, per other scenario, the cost of the policy against it."""
     df = comparison_frame([ds, *others])
-    me = str(ds.attrs.get("scenario"))
-    for ref in others:
+    names = run_names([ds, *others])
+    me = names[0]
+    for ref, col in zip(others, names[1:]):
         pc = policy_cost(ds, ref)
-        col = str(ref.attrs.get("scenario"))
         for key, label, unit in (("cost_difference_bn_cny", "Resource cost difference (PV)", "bn CNY"),
                                  ("total_cost_difference_bn_cny", "Total cost difference (PV, with carbon "
                                   "payments)", "bn CNY"),
