@@ -275,7 +275,7 @@ def _(ds):
 
 
 @case("negative-lifetime", ["techs.csv: row {row} (tech=gas_ccgt): column 'lifetime_yr': found -25; "
-                            "expected a value > 0 [yr]"])
+                            "expected a value in [1, 200] [yr]"])
 def _(ds):
     return {"row": set_cell(ds, "techs.csv", {"tech": "gas_ccgt"}, "lifetime_yr", "-25")}
 

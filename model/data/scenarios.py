@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
+from model.data.files import load_yaml
 from model.data.overrides import _join_override, parse_override
 from model.data.schema import TABLES
 from model.data.settings import (
@@ -20,21 +20,12 @@ from model.data.settings import (
 
 
 def read_yaml(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError([f"{path}: missing file"]) from None
-    except (UnicodeDecodeError, IsADirectoryError) as err:
-        raise InputError([f"{path}: cannot be read as UTF-8 text: {err}"]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        context = getattr(err, "context", None)
-        raise InputError([f"{path}{where}: malformed YAML: {problem}"
-                          f"{f' ({context})' if context else ''}; expected valid YAML "
-                          f"(check indentation, 'key: value' colons and quotes)"]) from None
+    """``scenarios.yaml`` as a mapping (read by :func:`model.data.files.load_yaml`: no duplicate keys,
+    no alias bombs, a regular file of a sane size)."""
+    data, problem = load_yaml(path, str(path), "valid YAML (check indentation, 'key: value' colons and "
+                                                "quotes; each key once)")
+    if problem:
+        raise InputError([problem])
     if not isinstance(data, dict):
         raise InputError([f"{path}: found {type(data).__name__ if data is not None else 'an empty file'}; "
                           f"expected a mapping with 'defaults' and 'scenarios'"])

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.data.files import load_yaml
 from model.data.overrides import _join_override, parse_override
 from model.data.settings import InputError, suggest
 
@@ -207,15 +207,10 @@ _MISSING_HINT = {"base": "the base scenario, a name in the dataset's scenarios.y
 def load_spec(path) -> SweepSpec:
     """Read and validate a sweep file; raise :class:`SweepFileError` listing every problem."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepFileError([f"{path}: missing file"]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SweepFileError([f"{path}{where}: malformed YAML: {getattr(err, 'problem', None) or err}; "
-                              f"expected valid YAML (keys with [ ] need block style or quotes)"]) from None
+    data, problem = load_yaml(path, str(path), "valid YAML (keys with [ ] need block style or quotes; "
+                                                "each key once)")
+    if problem:
+        raise SweepFileError([problem])
     if not isinstance(data, dict):
         raise SweepFileError([f"{path}: expected a mapping with name, base and one of {', '.join(DESIGNS)}"])
     try:
