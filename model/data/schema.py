@@ -73,14 +73,14 @@ UNIT_LIMITS: dict[str, tuple[float | None, float | None, float | None]] = {
     "CNY/GJ": (None, 1e4, 1e3),
     "CNY/t": (None, 1e5, 1e4),
     "t/GJ": (None, 1.0, 0.2),
-    "GW": (None, 1e5, 1e4),
+    "GW": (None, 1e6, 1e5),
     "GWh": (None, 1e7, 1e6),
     "TWh/yr": (None, 1e5, 2e4),
     "GW/yr": (None, 1e4, 1e3),
-    "Mt/yr": (-1e5, 1e5, 2e4),
-    "Mt": (None, 1e6, 1e5),
+    "Mt/yr": (-1e7, 1e7, 1e5),
+    "Mt": (None, 1e8, 1e7),
     "km": (None, 2e4, 5e3),
-    "h": (None, 1e4, 1e4),
+    "h": (None, 1e6, 1e4),
 }
 
 
