@@ -10,13 +10,14 @@ from model.data.prepare import prepare
 from model.data.read import Inputs, load_inputs
 from model.lp.assemble import build
 from model.results.extract import extract
-from model.run.solved import Run, check_ranges, solve_checked, stamp
+from model.run.solved import Run, check_ranges, check_solver, solve_checked, stamp
 
 
 def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     """Prepare, build, solve and extract one scenario from loaded inputs."""
     timings = {}
     t0 = time.perf_counter()
+    check_solver(inputs.settings)
     if data is None:
         data = prepare(inputs.tables, inputs.profiles, inputs.settings)
     timings["prepare_s"] = time.perf_counter() - t0
@@ -48,9 +49,17 @@ def memo_steps():
 
 def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = None,
                  out: Path | None = None, figures: bool = False) -> Run:
-    """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked."""
+    """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked.
+
+    Everything that can be known before the solve is checked first (inputs, solver and its options,
+    where the results go: :func:`model.results.write.check_target`), so a bad input costs no solve."""
+    from model.results.write import check_target
+
     t0 = time.perf_counter()
+    if out is not None:
+        check_target(Path(out), protect=[inputs_dir])
     inputs = load_inputs(inputs_dir, scenario, sets)
+    check_solver(inputs.settings)
     load_s = time.perf_counter() - t0
     if inputs.settings.foresight == "myopic":
         from model.run.myopic import solve_myopic

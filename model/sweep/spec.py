@@ -21,6 +21,7 @@ Sampled values are rounded to 6 significant digits (the same number goes into ``
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,10 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from model.data.files import load_yaml
 from model.data.overrides import _join_override, parse_override
-from model.data.settings import InputError, suggest
+from model.data.settings import PLAIN_NAME, InputError, suggest
 
 DESIGNS = ("one_at_a_time", "grid", "monte_carlo")
-NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+#: most members a sweep file may define (a grid's product of value counts, or Monte Carlo samples)
+MAX_MEMBERS = 100_000
+NAME_RE = PLAIN_NAME
 
 
 class SweepFileError(InputError):
@@ -83,7 +86,7 @@ class DistEntry(_Strict):
 
 
 class MonteCarlo(_Strict):
-    samples: int = Field(ge=1, le=100000)
+    samples: int = Field(ge=1, le=100_000)
     seed: int = 0
     parameters: dict[str, DistEntry] = Field(min_length=1)
 
@@ -217,10 +220,26 @@ def load_spec(path) -> SweepSpec:
         spec = SweepSpec(**{str(k): v for k, v in data.items()})
     except ValidationError as err:
         raise SweepFileError(_pydantic_problems(err, path)) from None
-    problems = check_parameters(spec, path)
+    problems = check_size(spec, path) or check_parameters(spec, path)
     if problems:
         raise SweepFileError(problems)
     return spec
+
+
+def check_size(spec: SweepSpec, path: Path) -> list[str]:
+    """A grid parameter without values, or a grid of more than :data:`MAX_MEMBERS` members (counted,
+    not built)."""
+    if spec.design != "grid":
+        return []
+    counts = {str(k): len(e.values if isinstance(e, GridEntry) else e) for k, e in spec.grid.items()}
+    empty = [k for k, n in counts.items() if n == 0]
+    if empty:
+        return [f"{path}: grid: '{k}': found no values; expected a list of at least one value" for k in empty]
+    total = math.prod(counts.values())
+    if total > MAX_MEMBERS:
+        return [f"{path}: grid: found {total:,} members ({' × '.join(map(str, counts.values()))}); expected "
+                f"at most {MAX_MEMBERS:,} (fewer values, or a monte_carlo design)"]
+    return []
 
 
 def params_of(spec: SweepSpec) -> list[Param]:
@@ -370,9 +389,14 @@ def sample(mc: MonteCarlo) -> np.ndarray:
     return out
 
 
+#: members up to which the order is greedy nearest neighbour (O(n²)); beyond, a Z-order curve (O(n log n))
+GREEDY_MAX = 3000
+
+
 def order_members(members: list[Member], params: list[Param]) -> list[Member]:
-    """Members in an order where neighbours are close in parameter space (greedy nearest neighbour on
-    rank-scaled values, starting from the first member), for better warm starts."""
+    """Members in an order where neighbours are close in parameter space, for better warm starts:
+    greedy nearest neighbour on rank-scaled values starting from the first member, or for more than
+    :data:`GREEDY_MAX` members the order along a Z-order (Morton) curve through the same values."""
     if len(members) <= 2 or not params:
         return list(members)
     cols = []
@@ -383,9 +407,23 @@ def order_members(members: list[Member], params: list[Param]) -> list[Member]:
         cols.append([rank[(isinstance(v, str), str(v) if isinstance(v, str) else v)] if v is not None else 0.5
                      for v in raw])
     x = np.array(cols, dtype=float).T
+    if len(members) > GREEDY_MAX:
+        return [members[i] for i in np.argsort(_morton(x), kind="stable")]
     left = list(range(1, len(members)))
     order = [0]
     while left:
         d = np.abs(x[left] - x[order[-1]]).sum(axis=1)
         order.append(left.pop(int(np.argmin(d))))
     return [members[i] for i in order]
+
+
+def _morton(x: np.ndarray) -> np.ndarray:
+    """Z-order keys of points in [0, 1]^d: the bits of the quantised coordinates interleaved."""
+    n, d = x.shape
+    bits = max(1, 63 // d)
+    q = np.minimum((x * (2 ** bits - 1)).round(), 2 ** bits - 1).astype(np.uint64)
+    key = np.zeros(n, dtype=np.uint64)
+    for b in range(bits):
+        for j in range(d):
+            key |= ((q[:, j] >> np.uint64(b)) & np.uint64(1)) << np.uint64(b * d + j)
+    return key
