@@ -10,7 +10,7 @@ import pandas as pd
 from model.data.dims import HOURS_PER_YEAR
 from model.data.schema import TABLES, UNIT_LIMITS
 from model.data.settings import suggest
-from model.data.validate_tables import _fmt, _line, where
+from model.data.validate_tables import _INVISIBLE, MAX_LINES, _fmt, _line, more_like_it, show, where
 
 
 #: tables that must have at least one row, and why (the others may hold only their header)
@@ -23,7 +23,8 @@ def _file(files: dict | None, name: str) -> str:
 
 
 def check_refs(tables: dict, files: dict) -> list[str]:
-    """Every ``ref`` column value exists in the referenced table."""
+    """Every ``ref`` column value exists in the referenced table (at most :data:`MAX_LINES` lines per
+    column, the rest counted)."""
     problems = []
     for name, df in tables.items():
         table = TABLES[name]
@@ -34,12 +35,16 @@ def check_refs(tables: dict, files: dict) -> list[str]:
             if tables.get(ref_table) is None:
                 continue
             known = set(tables[ref_table][ref_col].dropna())
-            for i, val in df[c.name].items():
-                if val is None or (isinstance(val, float) and np.isnan(val)) or val in known:
-                    continue
-                problems.append(f"{where(table, df, i, files.get(name))}: column '{c.name}': "
-                                f"unknown {ref_col} '{val}'{suggest(str(val), known)}; "
+            col = df[c.name]
+            odd = col.astype(str).str.contains(_INVISIBLE, regex=True)  # reported when read
+            bad = np.flatnonzero((col.notna() & ~col.isin(known) & ~odd).to_numpy())
+            file = _file(files, name)
+            for i in df.index[bad[:MAX_LINES]]:
+                val = df.at[i, c.name]
+                problems.append(f"{where(table, df, i, file)}: column '{c.name}': "
+                                f"unknown {ref_col} {show(val)}{suggest(str(val), known)}; "
                                 f"expected one defined in {_file(files, ref_table)}")
+            problems += more_like_it(file, c.name, len(bad) - MAX_LINES)
     return problems
 
 
