@@ -5,7 +5,8 @@ embeds the figures of ``results_dir/figures/`` as base64 PNG (drawing and writin
 the folder has none) and writes ``results_dir/memo.html``: assumptions, key numbers, the capacity and
 generation mix, the CO2 and price path, the figures and, with ``compare``, the key numbers side by side
 with differences and a comparison chart. No scripts, no external CSS, fonts or URLs.
-Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value 2020 or per year), trillion CNY; real 2020 CNY.
+Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value discounted to the first period, "PV <year>",
+or per year), trillion CNY; real 2020 CNY.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from model.report.style import (
     tech_style,
     thousands,
 )
+from model.results.costs import pv_year
 from model.results.metrics import policy_cost, resource_cost
 
 MIX_YEARS = (2030, 2060)
@@ -99,9 +101,9 @@ def key_numbers(ds: xr.Dataset) -> list[tuple[str, str, float, int | None]]:
                  (f"Unabated coal capacity {p}", "GW", float(cap.loc[p].get("coal", 0.0)), 0),
                  (f"Non-fossil share of generation {p}", "%", float(share[p]), 1),
                  (f"CO2 price {p}", "CNY/t", float(ds["co2_price"].sel(period=p)), 0)]
-    rows += [("Total discounted system cost (PV 2020)", "bn CNY", float(ds["total_cost"]), 0)]
+    rows += [(f"Total discounted system cost (PV {pv_year(ds)})", "bn CNY", float(ds["total_cost"]), 0)]
     if "cost_npv" in ds:
-        rows.append(("Discounted resource cost, without carbon payments (PV 2020)", "bn CNY",
+        rows.append((f"Discounted resource cost, without carbon payments (PV {pv_year(ds)})", "bn CNY",
                      resource_cost(ds), 0))
     if later:
         rows.append((f"Cumulative investment, builds {later[0]}–{later[-1]}", "trillion CNY",
@@ -293,7 +295,8 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
     inc = pc["cost_difference_bn_cny"]
     pct = 100 * inc / resource_cost(ref) if resource_cost(ref) else float("nan")
     me, them = (html.escape(n) for n in run_names([ds, ref]))
-    text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (present value 2020, resource cost: carbon-price "
+    text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (present value discounted to {pv_year(ds)}, "
+            f"resource cost: carbon-price "
             f"payments are a transfer and left out): <b>{fmt(inc)} bn CNY</b> ({fmt(pct, 1)} %); "
             f"with the carbon payments the difference of total cost is {fmt(pc['total_cost_difference_bn_cny'])} "
             f"bn CNY. Cumulative abatement {fmt(pc['abatement_mt'])} Mt CO2 over the horizon; average cost "
@@ -355,8 +358,9 @@ def comparison_table(ds: xr.Dataset, others: list[xr.Dataset]) -> pd.DataFrame:
     me = names[0]
     for ref, col in zip(others, names[1:]):
         pc = policy_cost(ds, ref)
-        for key, label, unit in (("cost_difference_bn_cny", "Resource cost difference (PV)", "bn CNY"),
-                                 ("total_cost_difference_bn_cny", "Total cost difference (PV, with carbon "
+        pv = pv_year(ds)
+        for key, label, unit in (("cost_difference_bn_cny", f"Resource cost difference (PV {pv})", "bn CNY"),
+                                 ("total_cost_difference_bn_cny", f"Total cost difference (PV {pv}, with carbon "
                                   "payments)", "bn CNY"),
                                  ("abatement_mt", "Cumulative abatement", "Mt"),
                                  ("cost_per_tonne_cny", "Average cost of abatement", "CNY/t")):
