@@ -64,12 +64,16 @@ class Settings(BaseModel):
                                          description="share of load that may shift within a day")
     demand_response_cost_cny_per_mwh: float = Field(50.0, ge=0, le=1e5, description="cost per MWh of load "
                                                     "shifted [CNY/MWh]")
-    foresight: Literal["perfect", "myopic"] = "perfect"
+    foresight: Literal["perfect", "myopic"] = Field("perfect", description="perfect (one LP over all "
+                                                   "periods) or myopic (period by period)")
     look_ahead: int = Field(0, ge=0, le=8, description="myopic foresight: extra periods each step sees")
-    solver: str = Field("highs", description="highs, or any solver Pyomo knows by name")
-    route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS")
-    solver_options: dict = Field(default_factory=dict, description="passed to the solver as is, except "
-                                 "options that name files or folders (the run writes only its results)")
+    solver: str = Field("highs", description="`highs` (highspy), or any installed solver Pyomo knows by "
+                        "name (`gurobi`, `cplex`, `copt`, `cbc`, `appsi_highs`, …); checked before the build")
+    route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS: `pyomo` "
+                                              "(standard-form compiler) or `arrays` (no Pyomo)")
+    solver_options: dict = Field(default_factory=dict, description="passed to the solver, except options "
+                                 "that name files or folders (the run writes only its results); HiGHS "
+                                 "option names and values are checked before the build")
     threads: int | None = Field(None, ge=1, le=1024, description="solver threads")
     time_limit_s: float | None = Field(None, gt=0, description="solver time limit [s]")
     solver_log: bool = Field(False, description="print the solver's log")
