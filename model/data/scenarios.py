@@ -155,7 +155,7 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
                 problems.append(f"{where}: files: '{k}': found {short(v)}; expected a file name in the "
                                 f"dataset folder")
             elif not _inside(path.parent, v.strip()):
-                problems.append(f"{where}: files: '{k}': found {short(v)}, outside the dataset folder; "
+                problems.append(f"{where}: files: '{k}': found {short(v, 300)}, outside the dataset folder; "
                                 f"expected a file inside {path.parent} (e.g. {k}_high.csv)")
             else:
                 files[str(k)] = v.strip()

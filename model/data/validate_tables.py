@@ -36,10 +36,10 @@ def _line(i) -> int:
 
 
 def _fmt(v) -> str:
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return f"{float(v):g}" if abs(float(v)) >= 1e-4 or v == 0 else str(float(v))
+        return f"{float(v):g}" if 1e-4 <= abs(float(v)) or v == 0 or not np.isfinite(v) else str(float(v))
     return str(v)
 
 
