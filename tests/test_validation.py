@@ -491,7 +491,7 @@ def _(ds):
 
 
 @case("setting-not-a-number-by-set", ["--set 'days=many': setting 'days': found 'many'; "
-                                      "expected a valid integer"], sets=["days=many"])
+                                      "expected a whole number"], sets=["days=many"])
 def _(ds):
     pass
 

@@ -124,9 +124,22 @@ class Scenario:
     files: dict[str, str] = field(default_factory=dict)
 
 
+#: invisible characters: whitespace other than a plain space, zero-width and formatting characters
+INVISIBLE = r"[\t\n\r\f\v\u00a0\u00ad\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+
+
+def visible(text) -> str:
+    """``text`` with invisible and unprintable characters spelled out (``coal\\u200b``)."""
+    text = str(text)
+    if text.isprintable() and not re.search(INVISIBLE, text):
+        return text
+    return "".join(ch if ch.isprintable() and not re.fullmatch(INVISIBLE, ch) else f"\\u{ord(ch):04x}"
+                   for ch in text)
+
+
 def suggest(name: str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean '{visible(close[0])}'?)" if close else ""
 
 
 def short(value, limit: int = 60) -> str:
@@ -142,8 +155,8 @@ def short(value, limit: int = 60) -> str:
     return text if len(text) <= limit + 10 else text[:limit] + "…"
 
 
-_PYDANTIC = {"a valid integer": "a whole number (not true/false)", "a valid boolean": "true or false",
-             "a valid number": "a number (not true/false)", "a finite number": "a finite number",
+_PYDANTIC = {"a valid integer": "a whole number", "a valid boolean": "true or false",
+             "a valid number": "a number", "a finite number": "a finite number",
              "a valid string": "text", "a valid dictionary": "a mapping {name: value, …}"}
 
 
@@ -174,6 +187,7 @@ def _settings_problems(err: ValidationError, where: str, sources: dict | None = 
         if e["type"] == "extra_forbidden":
             out.append(f"{src}: unknown setting {short(key)}{suggest(key, SETTING_NAMES)}")
         else:
-            out.append(f"{src}: setting '{key}': found {short(e.get('input'))}; "
-                       f"expected {_expected_from(e['msg'])}")
+            found = e.get("input")
+            but = " (not true/false)" if isinstance(found, bool) and e["type"] != "bool_type" else ""
+            out.append(f"{src}: setting '{key}': found {short(found)}; expected {_expected_from(e['msg'])}{but}")
     return out

@@ -4,6 +4,8 @@ naming the file, the row and the column, what was found and what was expected.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -36,8 +38,11 @@ def check_refs(tables: dict, files: dict) -> list[str]:
                 continue
             known = set(tables[ref_table][ref_col].dropna())
             col = df[c.name]
-            odd = col.astype(str).str.contains(_INVISIBLE, regex=True)  # reported when read
-            bad = np.flatnonzero((col.notna() & ~col.isin(known) & ~odd).to_numpy())
+            # identifiers with invisible characters were reported when read: neither they nor the
+            # references to what they would be without them are reported again
+            odd = col.astype(str).str.contains(_INVISIBLE, regex=True)
+            meant = {re.sub(_INVISIBLE, "", str(k)) for k in known}
+            bad = np.flatnonzero((col.notna() & ~col.isin(known) & ~col.isin(meant) & ~odd).to_numpy())
             file = _file(files, name)
             for i in df.index[bad[:MAX_LINES]]:
                 val = df.at[i, c.name]
@@ -77,6 +82,11 @@ def check_techs(techs: pd.DataFrame, files: dict | None = None) -> list[str]:
     return problems
 
 
+def _plain(names) -> list[str]:
+    """Sorted names without invisible characters (those were reported when read)."""
+    return sorted(n for n in names if not re.search(_INVISIBLE, str(n)))
+
+
 def check_coverage(tables: dict, settings, files: dict) -> list[str]:
     """Year-keyed tables span the horizon; every region has demand; used techs have costs."""
     problems = []
@@ -98,7 +108,7 @@ def check_coverage(tables: dict, settings, files: dict) -> list[str]:
                             f"cover the horizon {first}–{last}; expected rows at or before {first} and "
                             f"at or after {last}")
     if tables.get("demand") is not None and tables.get("regions") is not None:
-        for r in sorted(set(tables["regions"]["region"].dropna()) - set(tables["demand"]["region"])):
+        for r in _plain(set(tables["regions"]["region"].dropna()) - set(tables["demand"]["region"])):
             problems.append(f"{_file(files, 'demand')}: region '{r}' has no demand rows; expected rows "
                             f"for every region in {_file(files, 'regions')}")
     techs, costs = tables.get("techs"), tables.get("costs")
@@ -106,14 +116,14 @@ def check_coverage(tables: dict, settings, files: dict) -> list[str]:
         used = set(techs.loc[techs["new_build"], "tech"].dropna())
         if tables.get("existing") is not None:
             used |= set(tables["existing"]["tech"].dropna()) & set(techs["tech"])
-        for tech in sorted(used - set(costs["tech"])):
+        for tech in _plain(used - set(costs["tech"])):
             problems.append(f"{_file(files, 'costs')}: technology '{tech}' has no cost rows; expected "
                             f"rows for every technology that is built or exists")
     if techs is not None and tables.get("fuel_prices") is not None:
         fuels = set(techs["fuel"].dropna()) - set(tables["fuel_prices"]["fuel"])
         if tables.get("fuels") is not None:
             fuels &= set(tables["fuels"]["fuel"])  # unknown fuels are reported by check_refs
-        for fuel in sorted(fuels):
+        for fuel in _plain(fuels):
             problems.append(f"{_file(files, 'fuel_prices')}: fuel '{fuel}' used in "
                             f"{_file(files, 'techs')} has no price rows")
     return problems

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from model.data.files import MAX_TABLE_BYTES, csv_header, file_problem
 from model.data.schema import FREE_COLUMNS, Col, Table, limits
-from model.data.settings import suggest
+from model.data.settings import INVISIBLE, suggest, visible
 
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
@@ -40,7 +40,7 @@ def _fmt(v) -> str:
         return str(int(v))
     if isinstance(v, (float, np.floating)):
         return f"{float(v):g}" if 1e-4 <= abs(float(v)) or v == 0 or not np.isfinite(v) else str(float(v))
-    return str(v)
+    return visible(v)
 
 
 def where(table: Table, df: pd.DataFrame, i, file: str | None = None) -> str:
@@ -109,8 +109,8 @@ def _column_report(table: Table, raw: pd.DataFrame, file: str) -> tuple[list[str
 #: problem lines per file, column and kind of problem; the rest are counted on one line
 MAX_LINES = 20
 
-#: characters an identifier may not contain (whitespace, zero-width and other invisible characters)
-_INVISIBLE = r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]"
+#: characters an identifier may not contain (whitespace and invisible characters)
+_INVISIBLE = INVISIBLE[:-1] + " ]"
 
 
 def more_like_it(file: str, column: str, n: int) -> list[str]:
@@ -120,11 +120,8 @@ def more_like_it(file: str, column: str, n: int) -> list[str]:
 
 def show(value) -> str:
     """A value quoted for a message; invisible characters spelled out (``'coal\\u200b'``)."""
-    text = str(value)
-    if text.isprintable() and not re.search(_INVISIBLE, text.strip(" ")):
-        return f"'{text}'"
-    return "'" + "".join(ch if ch.isprintable() and not re.fullmatch(_INVISIBLE, ch) else
-                         f"\\u{ord(ch):04x}" for ch in text) + "' (with invisible characters)"
+    text = visible(value)
+    return f"'{text}'" if text == str(value) else f"'{text}' (with invisible characters)"
 
 
 class _Cells:
