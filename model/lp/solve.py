@@ -169,11 +169,23 @@ def load_pyomo(lp: LP, opts: SolverOptions) -> Handle:
 
 
 def load(lp: LP, opts: SolverOptions) -> Handle:
+    """Load ``lp`` into HiGHS by the options' route. A row without variables that cannot hold (Pyomo
+    refuses to compile it) is reported as an infeasible model, so that it is explained."""
+    from pyomo.common.errors import InfeasibleConstraintException
+
     if opts.route == "arrays":
         return load_arrays(lp, opts)
-    if opts.route == "pyomo":
+    if opts.route != "pyomo":
+        raise ValueError(f"unknown route {opts.route!r}: use 'pyomo' or 'arrays'")
+    try:
         return load_pyomo(lp, opts)
-    raise ValueError(f"unknown route {opts.route!r}: use 'pyomo' or 'arrays'")
+    except InfeasibleConstraintException as err:
+        raise _constant_row(err) from None
+
+
+def _constant_row(err) -> SolveError:
+    return SolveError("Infeasible", f"a constraint without variables cannot hold: {str(err)[:200]}; "
+                      f"no results written")
 
 
 def dual_bound(h) -> float | None:
@@ -277,14 +289,12 @@ def solve(lp: LP, opts: SolverOptions) -> Solution:
     variables that cannot hold (Pyomo refuses to compile it) is reported as an infeasible model."""
     from pyomo.common.errors import InfeasibleConstraintException
 
-    try:
-        if opts.solver != "highs":
+    if opts.solver != "highs":
+        try:
             return solve_pyomo_solver(lp, opts)
-        handle = load(lp, opts)
-    except InfeasibleConstraintException as err:
-        raise SolveError("Infeasible", f"a constraint without variables cannot hold: {str(err)[:200]}; "
-                         f"no results written") from None
-    return run_highs(handle)
+        except InfeasibleConstraintException as err:
+            raise _constant_row(err) from None
+    return run_highs(load(lp, opts))
 
 
 def _scalar(v) -> bool:
