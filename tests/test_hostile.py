@@ -432,7 +432,8 @@ def test_many_duplicate_rows_make_short_lines(ds, capsys):
 
 
 def test_ordering_a_hundred_thousand_members_is_fast():
-    from model.sweep.spec import Member, Param, order_members
+    from model.sweep.order import order_members
+    from model.sweep.spec import Member, Param
 
     rng = np.random.default_rng(3)
     x = rng.uniform(size=(100_000, 3))

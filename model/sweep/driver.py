@@ -43,12 +43,12 @@ from pydantic import ValidationError
 from model.data.overrides import _selector_mask, override_tables, parse_override
 from model.data.settings import InputError, _settings_problems
 from model.results.write import MARKER, check_target, remove_leftovers
+from model.sweep.order import order_members
 from model.sweep.spec import (
     Member,
     SweepFileError,
     load_spec,
     make_members,
-    order_members,
     params_of,
 )
 from model.sweep.worker import COMPLETE, member_dir, member_record, run_member  # noqa: F401 (re-exported)
