@@ -328,8 +328,8 @@ def _magnitudes(table, df: pd.DataFrame, file: str) -> list[str]:
             continue
         vals = pd.to_numeric(df[c.name], errors="coerce").abs()
         if vals.max() > usual:
-            i = vals.idxmax()
+            i, n = vals.idxmax(), int((vals > usual).sum())
             out.append(f"{where(table, df, i, file)}: column '{c.name}': found {_fmt(df.at[i, c.name])} "
-                       f"{c.unit}, above the usual at most {usual:,g} {c.unit} ({int((vals > usual).sum())} "
-                       f"such rows); check the units (and any factor applied to the column)")
+                       f"{c.unit}, above the usual at most {usual:,g} {c.unit} ({n} such row{'s' * (n > 1)}); "
+                       f"check the units (and any factor applied to the column)")
     return out
