@@ -280,7 +280,7 @@ def _must_run(m, data, sns, u) -> None:
 
 def _reserve_margin(m, data, s, u, lines) -> None:
     p = int(data["period"][0])
-    if p < s.first_decision_period:
+    if p < s.first_decision_period or s.reserve_margin is None:
         return
     pnom_g, pnom_l = m["Generator-p_nom"], m["Link-p_nom"]
     res = {}

@@ -1,15 +1,56 @@
-"""Command-line interface (``python run.py ...``)."""
+"""Command-line interface (``python run.py ...``).
+
+Exit codes: 0 done; 1 an internal error (a bug: one line, the traceback with ``--verbose``) or the
+operating system refused (out of memory, disk full, permission); 2 bad input (every problem listed, one
+line each, nothing solved); 3 the solve failed (infeasible, explained; time limit; numerical trouble);
+130 interrupted. Nothing reaches the user as a traceback unless ``--verbose`` asks for it.
+"""
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
+import traceback
+import warnings
 from pathlib import Path
 
-from model.data.settings import InputError
+from model.data.settings import PLAIN_NAME, InputError
 
 DEFAULT_INPUTS = "inputs/china7"
-EXIT_INPUT, EXIT_SOLVE, EXIT_INTERRUPT = 2, 3, 130
+EXIT_INTERNAL, EXIT_INPUT, EXIT_SOLVE, EXIT_INTERRUPT = 1, 2, 3, 130
+#: input problem lines printed per file (the rest are counted)
+MAX_LINES_PER_FILE = 50
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit code 2), pointing at ``--help``."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _count(kind: str, low: int):
+    """An argparse type: a whole number ≥ ``low``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"found {text!r}; expected a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"found {value}; expected {kind}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"found {text!r}; expected a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"found {text}; expected a positive, finite number of seconds")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -18,47 +59,53 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="override a setting or parameter, e.g. discount_rate=0.05, "
                         "capex[solar_utility,2030]=2000, capex[coal_ccs]*=0.8 (repeatable)")
-    p.add_argument("--days", type=int, help="representative days (shorthand for --set days=N)")
+    p.add_argument("--days", type=_count("a number of days from 1 to 365", 1),
+                   help="representative days (shorthand for --set days=N)")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="more detail: the solver's log, and the traceback of an internal error")
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="run.py", description="cn-3060 capacity-expansion model")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = _Parser(prog="run.py", description="cn-3060 capacity-expansion model")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="solve a scenario and write results")
     _common(run)
     run.add_argument("--out", help="results folder (default results/<scenario>)")
     run.add_argument("--solver", help="solver name (default highs)")
-    run.add_argument("--threads", type=int, help="solver threads")
-    run.add_argument("--time-limit", type=float, help="solver time limit [s]")
+    run.add_argument("--threads", type=_count("at least 1 thread", 1), help="solver threads")
+    run.add_argument("--time-limit", type=_seconds, help="solver time limit [s]")
     run.add_argument("--foresight", choices=["perfect", "myopic"])
     run.add_argument("--no-figures", action="store_true", help="skip figures and memo")
-    run.add_argument("--verbose", "-v", action="store_true", help="solver log on the console")
     val = sub.add_parser("validate", help="check a dataset without solving")
     _common(val)
     imp = sub.add_parser("import-load", help="write profiles/load.csv.gz from hourly provincial load in "
                                              "the PyPSA-China layout (8760 rows x 31 province codes, MW)")
     imp.add_argument("file", help="CSV in the PyPSA-China layout")
     imp.add_argument("--inputs", default=DEFAULT_INPUTS, help="dataset folder to write into")
+    imp.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
     rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep)")
     rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
     rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
                      help="another results folder to compare with (the first is the reference)")
+    rep.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
     sw = sub.add_parser("sweep", help="solve many variants of a scenario (a sweep file) and combine them")
     sw.add_argument("file", help="sweep file (YAML), e.g. inputs/sweeps/ccus_cost.yaml")
-    sw.add_argument("--workers", type=int, help="local Dask worker processes (default: CPU count)")
+    sw.add_argument("--workers", type=_count("at least 1 worker", 1),
+                    help="local Dask worker processes (default: CPU count)")
     sw.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
     sw.add_argument("--resume", action="store_true", help="skip members an earlier run finished")
     sw.add_argument("--out", help="results folder (default results/sweeps/<name>)")
-    sw.add_argument("--max-members", type=int, metavar="N",
+    sw.add_argument("--max-members", type=_count("0 or more members", 0), metavar="N",
                     help="run at most N of the remaining members (finish later with --resume)")
     sw.add_argument("--no-figures", action="store_true", help="skip the sweep figures")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sw.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
     return ap
 
 
 def _sets(args) -> list[str]:
     sets = list(args.sets)
-    if getattr(args, "days", None):
+    if getattr(args, "days", None) is not None:
         sets.append(f"days={args.days}")
     for opt, name in (("solver", "solver"), ("threads", "threads"), ("time_limit", "time_limit_s"),
                       ("foresight", "foresight")):
@@ -70,8 +117,10 @@ def _sets(args) -> list[str]:
 
 def cmd_validate(args) -> int:
     from model.data.read import load_inputs
+    from model.run.solved import check_solver
 
     inputs = load_inputs(args.inputs, args.scenario, _sets(args))
+    check_solver(inputs.settings)
     t = inputs.tables
     print(f"{args.inputs}: scenario '{args.scenario}' is valid — {len(t['regions'])} regions, "
           f"{len(t['techs'])} technologies, {len(t.get('lines', []))} corridors, "
@@ -79,11 +128,23 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def _out(args) -> Path:
+    """Where ``run`` writes: ``--out``, or ``results/<scenario>`` for a plain scenario name."""
+    if args.out:
+        return Path(args.out)
+    if not re.fullmatch(PLAIN_NAME, args.scenario):
+        raise InputError([f"--scenario {args.scenario!r}: expected a plain name (letters, digits, _ . -, not "
+                          f"starting with a dot): it names the results folder results/<scenario>"])
+    return Path("results") / args.scenario
+
+
 def cmd_run(args) -> int:
     from model.report.summary import summary
+    from model.results.write import check_target
     from model.run.single import run_scenario
 
-    out = Path(args.out) if args.out else Path("results") / args.scenario
+    out = _out(args)
+    check_target(out, f"--out {out}" if args.out else f"results folder {out}", protect=[args.inputs])
     sets = _sets(args)
     if args.verbose:
         sets.append("solver_log=true")
@@ -106,47 +167,99 @@ def cmd_import_load(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from model.results.write import owned
+
     folder = Path(args.folder)
-    if (folder / "sweep.nc").exists():
+    if (folder / "sweep.nc").is_file() and owned(folder):
         from model.sweep.memo import write_sweep_memo
 
         path = write_sweep_memo(folder)
     else:
         from model.report.memo import write_memo
 
-        if not (folder / "results.nc").exists():
+        if not (folder / "results.nc").is_file():
             raise InputError([f"{folder}: no results.nc (or sweep.nc) here; run a scenario first"])
+        if not owned(folder):
+            raise InputError([f"{folder}: not a results folder this tool wrote (no .cn3060-results or "
+                              f"manifest.json); expected the folder of a run"])
         for other in args.compare:
-            if not (Path(other) / "results.nc").exists():
+            if not (Path(other) / "results.nc").is_file():
                 raise InputError([f"--compare {other}: no results.nc there"])
         path = write_memo(folder, [Path(c) for c in args.compare])
     print(f"Memo written to {path}")
     return 0
 
 
+def print_problems(problems: list[str], file=None) -> None:
+    """Every input problem on its own line, at most :data:`MAX_LINES_PER_FILE` per file (the part
+    before the first ':'), the rest counted."""
+    file = file or sys.stderr
+    print(f"Input problems ({len(problems)}):", file=file)
+    shown: dict[str, int] = {}
+    for line in problems:
+        key = line.split(":", 1)[0]
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= MAX_LINES_PER_FILE:
+            print(f"  {line}", file=file)
+    for key, n in shown.items():
+        if n > MAX_LINES_PER_FILE:
+            print(f"  {key}: … and {n - MAX_LINES_PER_FILE:,} more like it", file=file)
+
+
+def _warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=file or sys.stderr)
+
+
 def main(argv=None) -> int:
+    """Run one command; return its exit code (see the module docstring). Every failure is one line on
+    stderr; an internal error's traceback is printed only with ``--verbose``."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for handler in logging.getLogger().handlers:  # the console: INFO and up (run.log takes DEBUG)
         handler.setLevel(logging.INFO)
+    verbose = getattr(args, "verbose", False)
+    with warnings.catch_warnings():
+        warnings.showwarning = _warning
+        try:
+            return _dispatch(args)
+        except InputError as err:
+            print_problems(err.problems)
+            return EXIT_INPUT
+        except KeyboardInterrupt:
+            print("Interrupted; previous results left untouched.", file=sys.stderr)
+            return EXIT_INTERRUPT
+        except Exception as err:  # noqa: BLE001 - the last line of defence: never a bare traceback
+            return _failed(err, verbose)
+
+
+def _dispatch(args) -> int:
     from model.lp.solve import SolveError
 
+    commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report,
+                "import-load": cmd_import_load}
     try:
-        commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report,
-                    "import-load": cmd_import_load}
         if args.command == "sweep":
             from model.sweep.driver import cmd_sweep
 
             return cmd_sweep(args)
         return commands[args.command](args)
-    except InputError as err:
-        print(f"Input problems ({len(err.problems)}):", file=sys.stderr)
-        for line in err.problems:
-            print(f"  {line}", file=sys.stderr)
-        return EXIT_INPUT
     except SolveError as err:
         print(f"Solve failed: {err}", file=sys.stderr)
         return EXIT_SOLVE
-    except KeyboardInterrupt:
-        print("Interrupted; previous results left untouched.", file=sys.stderr)
-        return EXIT_INTERRUPT
+
+
+def _failed(err: BaseException, verbose: bool) -> int:
+    """One line for an error nothing else caught: the operating system's refusal, or an internal error."""
+    if verbose:
+        traceback.print_exception(err, file=sys.stderr)
+    text = str(err).splitlines()[0][:300] if str(err) else ""
+    if isinstance(err, MemoryError):
+        print("Out of memory; try fewer --days, a shorter horizon or fewer sweep workers.", file=sys.stderr)
+    elif isinstance(err, OSError):
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        print(f"Operating system error{where}: {err.strerror or text} (disk full, permissions or a missing "
+              f"folder?); previous results left untouched.", file=sys.stderr)
+    else:
+        print(f"internal error: {type(err).__name__}: {text} (please report it, with the command; "
+              f"--verbose shows the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL

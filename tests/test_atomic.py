@@ -10,7 +10,7 @@ import factory
 import pytest
 
 from model import run_scenario
-from model.results.write import write_results
+from model.results.write import MARKER, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,7 @@ def test_interrupted_run_leaves_previous_results(tmp_path):
     out = tmp_path / "res"
     (out).mkdir()
     (out / "results.nc").write_text("previous")
+    (out / MARKER).write_text("")
     cmd = [sys.executable, "run.py", "run", "--inputs", "inputs/china7", "--scenario", "3060",
            "--days", "8", "--out", str(out), "--no-figures"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -96,6 +97,7 @@ def test_killed_run_leaves_previous_results(tmp_path):
     out = tmp_path / "res"
     out.mkdir()
     (out / "results.nc").write_text("previous")
+    (out / MARKER).write_text("")
     cmd = [sys.executable, "run.py", "run", "--inputs", "inputs/china7", "--scenario", "3060",
            "--days", "8", "--out", str(out), "--no-figures"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -89,7 +89,7 @@ def test_key_numbers(memo, folders):
 def test_comparison_csv(memo, folders):
     table = pd.read_csv(folders[0] / "comparison.csv", index_col=0)
     ds, ref = (report.load_results(f) for f in folders)
-    row = table.loc["Resource cost difference (PV): 3060 vs reference"]
+    row = table.loc["Resource cost difference (PV 2020): 3060 vs reference"]
     carbon = [float(d["cost_npv"].sel(component="carbon_price")) for d in (ds, ref)]
     inc = float(ds["total_cost"]) - carbon[0] - float(ref["total_cost"]) + carbon[1]
     assert row["Unit"] == "bn CNY" and float(row["3060"]) == pytest.approx(inc)

@@ -154,6 +154,25 @@ def test_resume_skips_finished_members(data, tmp_path, client):
     assert third.reused == 0 and third.pending == 4
 
 
+@needs_dask
+def test_resume_solves_a_member_whose_results_were_cut_short_again(data, tmp_path, client, capsys):
+    """A member results.nc truncated (a full disk, a broken copy) is not taken as finished on --resume."""
+    from model.cli import main
+
+    f = _sweep_file(tmp_path / "grid.yaml", data, grid={"capex[solar]": ["*0.8", "*1.2"]})
+    out = tmp_path / "out"
+    run_sweep(f, out=out, client=client, progress=False, figures=False)
+    nc = out / "s000" / "results.nc"
+    nc.write_bytes(nc.read_bytes()[:200])
+    again = run_sweep(f, out=out, client=client, progress=False, resume=True, figures=False)
+    assert again.ran == 1 and again.reused == 1 and not again.failed
+    assert xr.open_dataset(nc)["capacity"].size > 0
+    nc.write_bytes(b"\0" * nc.stat().st_size)  # right size, unreadable: solved again too
+    assert run_sweep(f, out=out, client=client, progress=False, resume=True, figures=False).ran == 1
+    assert main(["sweep", str(f), "--out", str(tmp_path), "--no-progress"]) == 2  # not a sweep folder
+    assert "is a folder this tool did not write" in capsys.readouterr().err
+
+
 def test_worker_refuses_to_write_outside_sweep_folder(data, tmp_path):
     root = tmp_path / "sweep"
     root.mkdir()

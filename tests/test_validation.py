@@ -275,7 +275,7 @@ def _(ds):
 
 
 @case("negative-lifetime", ["techs.csv: row {row} (tech=gas_ccgt): column 'lifetime_yr': found -25; "
-                            "expected a value > 0 [yr]"])
+                            "expected a value in [1, 200] [yr]"])
 def _(ds):
     return {"row": set_cell(ds, "techs.csv", {"tech": "gas_ccgt"}, "lifetime_yr", "-25")}
 
@@ -491,7 +491,7 @@ def _(ds):
 
 
 @case("setting-not-a-number-by-set", ["--set 'days=many': setting 'days': found 'many'; "
-                                      "expected a valid integer"], sets=["days=many"])
+                                      "expected a whole number"], sets=["days=many"])
 def _(ds):
     pass
 
@@ -587,6 +587,142 @@ def test_bad_input_is_reported(ds, corrupt, expect, n, scenario, sets):
     line_with(problems, *[part.format(**values) for part in expect])
     if n is not None:
         assert len(problems) == n, "\n".join(problems)
+
+
+# -- the hostile cases of issue 15, on a tiny dataset (one region, gas and solar) -----------------------
+TINY_CASES = []
+
+
+def tiny_case(id_, expect, sets=()):
+    def deco(fn):
+        TINY_CASES.append(pytest.param(fn, expect, list(sets), id=id_))
+        return fn
+    return deco
+
+
+def _tiny(folder: Path) -> Path:
+    return factory.write(
+        folder, techs=[{"tech": "gas", "fuel": "none", "efficiency": 1},
+                       {"tech": "pv", "kind": "variable", "profile": "solar_utility"}],
+        costs=[{"tech": "gas", "capex_cny_per_kw": 1000}, {"tech": "pv", "capex_cny_per_kw": 3000}],
+        profiles={"solar_utility": {"A": factory.hours_profile([0] * 6 + [0.5] * 12 + [0] * 6)}},
+        settings={"days": 1})
+
+
+def _profile(ds, fn, name="solar_utility"):
+    path = ds / "profiles" / f"{name}.csv"
+    fn(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+
+
+@tiny_case("lifetime-1e-300", ["techs.csv: row 2 (tech=gas): column 'lifetime_yr': found 1e-300; expected "
+                               "a value in [1, 200] [yr], the plausible range for yr (check the units)"])
+def _(ds):
+    set_cell(ds, "techs.csv", {"tech": "gas"}, "lifetime_yr", "1e-300")
+
+
+@tiny_case("capex-1e308", ["costs.csv: row 2 (tech=gas, year=2000): column 'capex_cny_per_kw': found "
+                           "1e+308; expected a value in [0, 1,000,000] [CNY/kW]"])
+def _(ds):
+    set_cell(ds, "costs.csv", {"tech": "gas", "year": "2000"}, "capex_cny_per_kw", "1e308")
+
+
+@tiny_case("year-1e19", ["costs.csv: row 2 (tech=gas", "column 'year': found", "expected a value in "
+                         "[1900, 2200] [year]"])
+def _(ds):
+    set_cell(ds, "costs.csv", {"tech": "gas", "year": "2000"}, "year", "10000000000000000000")
+
+
+@tiny_case("voll-inf", ["setting 'value_of_lost_load_cny_per_mwh': found inf; expected a finite number"],
+           sets=["value_of_lost_load_cny_per_mwh=.inf"])
+def _(ds):
+    pass
+
+
+@tiny_case("nan-text-in-optional-column", ["techs.csv: row 2 (tech=gas): column 'efficiency': found 'NaN'; "
+                                           "expected a number or a blank cell [fraction]"])
+def _(ds):
+    set_cell(ds, "techs.csv", {"tech": "gas"}, "efficiency", "NaN")
+
+
+@tiny_case("duplicated-column", ["costs.csv: column 'capex_cny_per_kw' appears more than once; expected "
+                                 "each column once"])
+def _(ds):
+    text = (ds / "costs.csv").read_text().splitlines()
+    (ds / "costs.csv").write_text("\n".join([text[0] + ",capex_cny_per_kw"] + [r + ",1" for r in text[1:]]))
+
+
+@tiny_case("profile-hours-reversed", ["profiles/solar_utility.csv: row 2: column 'hour': found '8759'; "
+                                      "expected 0 (hours 0…8759, each once, in increasing order)"])
+def _(ds):
+    _profile(ds, lambda df: df.iloc[::-1])
+
+
+@tiny_case("profile-hours-one-based", ["profiles/solar_utility.csv: column 'hour': found hours 1…8760; "
+                                       "expected 0…8759 (hour-beginning: subtract 1)"])
+def _(ds):
+    _profile(ds, lambda df: df.assign(hour=(df["hour"].astype(int) + 1).astype(str)))
+
+
+@tiny_case("profile-hour-duplicate", ["profiles/solar_utility.csv: row 12: column 'hour': found '9'; "
+                                      "expected 10"])
+def _(ds):
+    def fn(df):
+        df.loc[10, "hour"] = "9"
+        return df
+    _profile(ds, fn)
+
+
+@tiny_case("profile-region-twice", ["profiles/solar_utility.csv: column 'A' appears more than once; "
+                                    "expected one column per region"])
+def _(ds):
+    path = ds / "profiles" / "solar_utility.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",A"] + [r + ",0" for r in lines[1:]]) + "\n")
+
+
+@tiny_case("profile-csv-beside-gz", ["profiles/solar_utility.csv.gz and profiles/solar_utility.csv: both "
+                                     "exist; expected one of them"])
+def _(ds):
+    df = pd.read_csv(ds / "profiles" / "solar_utility.csv")
+    df.to_csv(ds / "profiles" / "solar_utility.csv.gz", index=False)
+
+
+@tiny_case("profile-nan-is-not-blank", ["profiles/solar_utility.csv: row 12 (hour=10): column 'A': found "
+                                        "'NaN'; expected a number (1 such cell)"])
+def _(ds):
+    def fn(df):
+        df.loc[10, "A"] = "NaN"
+        return df
+    _profile(ds, fn)
+
+
+@tiny_case("profile-blank", ["profiles/solar_utility.csv: row 12 (hour=10): column 'A': blank; expected a "
+                             "number (1 such cell)"])
+def _(ds):
+    def fn(df):
+        df.loc[10, "A"] = ""
+        return df
+    _profile(ds, fn)
+
+
+@tiny_case("header-only-techs", ["techs.csv: no rows (only a header); expected at least one tech (the model "
+                                 "needs technologies)"])
+def _(ds):
+    (ds / "techs.csv").write_text((ds / "techs.csv").read_text().splitlines()[0] + "\n")
+
+
+@pytest.mark.parametrize("corrupt, expect, sets", TINY_CASES)
+def test_hostile_input_is_reported(tmp_path, corrupt, expect, sets):
+    ds = _tiny(tmp_path / "ds")
+    corrupt(ds)
+    line_with(problems_of(ds, "test", sets), *expect)
+
+
+def test_header_only_techs_is_one_line(tmp_path):
+    """Not one line per row of costs.csv and existing.csv that names a technology."""
+    ds = _tiny(tmp_path / "ds")
+    (ds / "techs.csv").write_text((ds / "techs.csv").read_text().splitlines()[0] + "\n")
+    assert len(problems_of(ds, "test")) == 1
 
 
 # -- the same checks pass on good input ----------------------------------------------------------

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.dims import HOURS_PER_YEAR
+from model.data.files import MAX_TABLE_BYTES, file_problem
 from model.data.settings import InputError
 
 #: two-letter province codes of the PyPSA-China data → province identifiers of this project
@@ -28,7 +29,13 @@ PROVINCE_CODES = {
 
 def read_pypsa_china_load(path: Path) -> pd.DataFrame:
     """Hourly load [MW] by province identifier (8760 rows) from a PyPSA-China layout CSV."""
-    df = pd.read_csv(path, encoding="utf-8-sig")
+    bad = file_problem(Path(path), str(path), MAX_TABLE_BYTES)
+    if bad:
+        raise InputError([bad])
+    try:
+        df = pd.read_csv(path, encoding="utf-8-sig", nrows=HOURS_PER_YEAR + 1)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError) as err:
+        raise InputError([f"{path}: cannot be read as CSV: {str(err).splitlines()[0]}"]) from None
     codes = [c for c in df.columns if c in PROVINCE_CODES]
     problems = []
     if len(df) != HOURS_PER_YEAR:
@@ -61,7 +68,16 @@ def to_regions(load: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
 def import_pypsa_china_load(source: Path, dataset: Path) -> Path:
     """Write ``<dataset>/profiles/load.csv.gz`` from a PyPSA-China load file; returns the path."""
-    regions = pd.read_csv(Path(dataset) / "regions.csv")
+    from model.data.schema import TABLES
+    from model.data.validate_tables import read_table
+
+    regions, problems = read_table(Path(dataset), TABLES["regions"])
+    plain = Path(dataset) / "profiles" / "load.csv"
+    if plain.exists():
+        problems.append(f"{plain}: exists; expected no profiles/load.csv beside the load.csv.gz this writes "
+                        f"(remove it first)")
+    if problems or regions is None:
+        raise InputError(problems or [f"{dataset}: no regions.csv"])
     load = to_regions(read_pypsa_china_load(Path(source)), regions)
     load.insert(0, "hour", np.arange(HOURS_PER_YEAR))
     out = Path(dataset) / "profiles" / "load.csv.gz"

@@ -66,6 +66,9 @@ def parse_override(text: str, label: str | None = None) -> Override:
             value = float(value)  # YAML 1.1 reads "1e-6" as text
         except ValueError:
             pass
+    if sel is not None and not all(item.strip() for item in sel.split(",")):
+        raise InputError([f"{label}: found an empty key in [{sel}]; expected keys in the table's key order "
+                          f"(e.g. capex[coal,2030]), or no brackets to change the whole column"])
     selector = [s.strip() for s in sel.split(",")] if sel else []
     params = parameters()
     if name in SETTING_NAMES:

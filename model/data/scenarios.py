@@ -3,42 +3,50 @@ settings, ``set:`` overrides and ``files:`` replacements, resolved into a :class
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
+from model.data.files import load_yaml
 from model.data.overrides import _join_override, parse_override
 from model.data.schema import TABLES
 from model.data.settings import (
+    PLAIN_NAME,
     InputError,
     Scenario,
     Settings,
     _settings_problems,
+    short,
     suggest,
 )
 
 
 def read_yaml(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError([f"{path}: missing file"]) from None
-    except (UnicodeDecodeError, IsADirectoryError) as err:
-        raise InputError([f"{path}: cannot be read as UTF-8 text: {err}"]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        context = getattr(err, "context", None)
-        raise InputError([f"{path}{where}: malformed YAML: {problem}"
-                          f"{f' ({context})' if context else ''}; expected valid YAML "
-                          f"(check indentation, 'key: value' colons and quotes)"]) from None
+    """``scenarios.yaml`` as a mapping (read by :func:`model.data.files.load_yaml`: no duplicate keys,
+    no alias bombs, a regular file of a sane size)."""
+    data, problem = load_yaml(path, str(path), "valid YAML (check indentation, 'key: value' colons and "
+                                                "quotes; each key once)")
+    if problem:
+        raise InputError([problem])
     if not isinstance(data, dict):
         raise InputError([f"{path}: found {type(data).__name__ if data is not None else 'an empty file'}; "
                           f"expected a mapping with 'defaults' and 'scenarios'"])
     return data
+
+
+def _known(names) -> str:
+    names = [str(n) for n in names]
+    return ", ".join(names[:20]) + (f", … ({len(names)} in all)" if len(names) > 20 else "")
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """Whether ``name`` (relative, no ``..``) stays inside ``folder``, symbolic links followed."""
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts:
+        return False
+    root = folder.resolve()
+    return (root / rel).resolve().is_relative_to(root)
 
 
 SCENARIO_KEYS = ("base", "description", "set", "files")
@@ -86,14 +94,18 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
     defaults = data.get("defaults") or {}
     for key, val in (("scenarios", scenarios), ("defaults", defaults)):
         if not isinstance(val, dict):
-            problems.append(f"{path}: '{key}': found {type(val).__name__} {val!r}; expected a mapping "
+            problems.append(f"{path}: '{key}': found {type(val).__name__} {short(val)}; expected a mapping "
                             f"(name: value lines indented under '{key}:')")
     if problems and not (isinstance(scenarios, dict) and isinstance(defaults, dict)):
         return None, problems, {}
     scenarios = {str(k): v for k, v in scenarios.items()}
+    if not re.fullmatch(PLAIN_NAME, name):
+        problems.append(f"{path}: scenario name {short(name)}: expected a plain name (letters, digits, "
+                        f"_ . -, not starting with a dot): it names the results folder")
+        return None, problems, {}
     if name not in scenarios:
         problems.append(f"{path}: no scenario '{name}'{suggest(name, scenarios)}; "
-                        f"known: {', '.join(scenarios)}")
+                        f"known: {_known(scenarios)}")
         return None, problems, {}
     chain, cur = [], name
     while cur is not None:
@@ -104,11 +116,11 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
             return None, problems, {}
         if cur not in scenarios:
             problems.append(f"{path}: scenario '{chain[-1]}': base '{cur}' does not exist"
-                            f"{suggest(cur, scenarios)}; known: {', '.join(scenarios)}")
+                            f"{suggest(cur, scenarios)}; known: {_known(scenarios)}")
             return None, problems, {}
         entry = scenarios[cur]
         if entry is not None and not isinstance(entry, dict):
-            problems.append(f"{path}: scenario '{cur}': found {type(entry).__name__} {entry!r}; "
+            problems.append(f"{path}: scenario '{cur}': found {type(entry).__name__} {short(entry)}; "
                             f"expected a mapping of settings")
             return None, problems, {}
         chain.append(cur)
@@ -125,7 +137,7 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
         entry.pop("base", None)
         block = entry.pop("set", None) or {}
         if not isinstance(block, dict):
-            problems.append(f"{where}: 'set': found {type(block).__name__} {block!r}; expected a "
+            problems.append(f"{where}: 'set': found {type(block).__name__} {short(block)}; expected a "
                             f"mapping of PARAMETER[KEYS]: VALUE (or '*FACTOR')")
             block = {}
         for k, v in block.items():
@@ -133,15 +145,18 @@ def _resolve_scenario(path: Path, name: str, extra: list[str] | None
             overrides.append((text, f"{where} set {text!r}"))
         fblock = entry.pop("files", None) or {}
         if not isinstance(fblock, dict):
-            problems.append(f"{where}: 'files': found {type(fblock).__name__} {fblock!r}; expected a "
+            problems.append(f"{where}: 'files': found {type(fblock).__name__} {short(fblock)}; expected a "
                             f"mapping of TABLE: FILE.csv")
             fblock = {}
         for k, v in fblock.items():
             if str(k) not in TABLES:
-                problems.append(f"{where}: files: '{k}' is not a table{suggest(str(k), TABLES)}")
+                problems.append(f"{where}: files: {short(str(k))} is not a table{suggest(str(k), TABLES)}")
             elif not isinstance(v, str) or not v.strip():
-                problems.append(f"{where}: files: '{k}': found {v!r}; expected a file name in the "
+                problems.append(f"{where}: files: '{k}': found {short(v)}; expected a file name in the "
                                 f"dataset folder")
+            elif not _inside(path.parent, v.strip()):
+                problems.append(f"{where}: files: '{k}': found {short(v, 300)}, outside the dataset folder; "
+                                f"expected a file inside {path.parent} (e.g. {k}_high.csv)")
             else:
                 files[str(k)] = v.strip()
         merged.update(entry)

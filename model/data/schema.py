@@ -59,6 +59,41 @@ class Table:
         return [c for c in self.columns if c.name not in self.key]
 
 
+#: plausibility limits by unit, on top of each column's own bounds: (lowest, highest) accepted and the
+#: highest usual value. Beyond the limits a value is an error (a lifetime of 1e-300 yr, capex of 1e308
+#: CNY/kW, a year 1e19 are typos or unit errors); above the usual value it is accepted with a warning.
+UNIT_LIMITS: dict[str, tuple[float | None, float | None, float | None]] = {
+    "year": (1900, 2200, None),
+    "yr": (1, 200, 100),
+    "CNY/kW": (None, 1e6, 1e5),
+    "CNY/kWh": (None, 1e5, 1e4),
+    "CNY/(kW*yr)": (None, 1e5, 1e4),
+    "CNY/(kW*km)": (None, 1e3, 100),
+    "CNY/MWh": (None, 1e5, 1e4),
+    "CNY/GJ": (None, 1e4, 1e3),
+    "CNY/t": (None, 1e5, 1e4),
+    "t/GJ": (None, 1.0, 0.2),
+    "GW": (None, 1e6, 1e5),
+    "GWh": (None, 1e7, 1e6),
+    "TWh/yr": (None, 1e5, 2e4),
+    "GW/yr": (None, 1e4, 1e3),
+    "Mt/yr": (-1e7, 1e7, 1e5),
+    "Mt": (None, 1e8, 1e7),
+    "km": (None, 2e4, 5e3),
+    "h": (None, 1e6, 1e4),
+}
+
+
+def limits(c: "Col") -> dict:
+    """The bounds a column's values must keep (``ge``, ``gt``, ``le``; None where there is none): its own,
+    tightened by the plausibility limits of its unit (:data:`UNIT_LIMITS`)."""
+    lo, hi, _ = UNIT_LIMITS.get(c.unit, (None, None, None))
+    ge = c.ge if lo is None else max(lo, c.ge) if c.ge is not None else lo
+    gt = c.gt if (c.gt is None or ge is None or c.gt >= ge) else None
+    le = c.le if hi is None else min(hi, c.le) if c.le is not None else hi
+    return {"ge": ge, "gt": gt, "le": le}
+
+
 FRACTION = dict(ge=0.0, le=1.0)
 POSITIVE_FRACTION = dict(gt=0.0, le=1.0)
 

@@ -10,6 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+#: calendar years any setting may name (first_period, last_period, no_new_coal_after)
+YEARS = (1900, 2200)
+
+#: a plain name (scenario, sweep, member): it names a results folder, so no separators, no leading dot
+PLAIN_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
 #: solver option names that read or write files or folders
 _FILE_OPTION = re.compile(r"file|path|folder|dir$|director", re.IGNORECASE)
 
@@ -25,32 +31,39 @@ class InputError(ValueError):
 class Settings(BaseModel):
     """Scenario settings (units in the names or the descriptions)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    #: strict: ``days: true`` or ``period_years: 2.5`` are refused, not read as 1 or 2; no inf or NaN
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False)
 
     discount_rate: float = Field(0.06, ge=0, le=0.3, description="real discount rate [1/yr]")
-    first_period: int = Field(2020, description="first period (milestone year) and base year of "
-                              "discounting; capacity is the existing fleet")
-    last_period: int = Field(2060, description="last investment period (milestone year)")
+    first_period: int = Field(2020, ge=YEARS[0], le=YEARS[1],
+                              description="first period (milestone year); costs are discounted to it")
+    last_period: int = Field(2060, ge=YEARS[0], le=YEARS[1], description="last investment period (milestone "
+                             "year)")
     period_years: int = Field(5, ge=1, le=10, description="years each period stands for, centred on its "
                               "milestone year (docs/formulation.md, model/data/periods.py)")
-    history_until: int | None = Field(None, description="last calendar year whose fleet is statistics: "
-                                      "periods up to it have no investment or retirement decisions, their "
-                                      "fleet is existing.csv at the end of the year, and policy targets do "
-                                      "not apply to them [year]; null: only the first period is fixed")
+    history_until: int | None = Field(None, ge=YEARS[0], le=YEARS[1],
+                                      description="last calendar year whose fleet is statistics: periods up "
+                                      "to it have no investment or retirement decisions, their fleet is "
+                                      "existing.csv at the end of the year, and policy targets do not apply "
+                                      "to them [year]; null: only the first period is fixed")
     first_period_builds: bool = Field(False, description="allow investment and retirement in the first "
                                       "period (greenfield or single-period studies; not with history_until)")
     days: int = Field(8, ge=1, le=365, description="representative days (365 = full year)")
     segments: int | None = Field(None, ge=1, le=24,
                                  description="timesteps per day (None = 24 hourly steps)")
-    value_of_lost_load_cny_per_mwh: float = Field(20000.0, gt=0)
-    reserve_margin: float = Field(0.15, ge=0, le=1, description="planning reserve margin [fraction]")
-    co2_transport_storage_cny_per_t: float = Field(150.0, ge=0)
+    value_of_lost_load_cny_per_mwh: float = Field(20000.0, gt=0, le=1e6,
+                                                  description="cost of unserved energy [CNY/MWh]")
+    reserve_margin: float | None = Field(0.15, ge=0, le=1, description="planning reserve margin [fraction]; "
+                                         "null: no reserve margin constraint")
+    co2_transport_storage_cny_per_t: float = Field(150.0, ge=0, le=1e4, description="CO2 transport and "
+                                                   "storage cost [CNY/t captured]")
     co2_cap: str | None = Field(None, description="path in co2_caps.csv, or null")
     carbon_price: str | None = Field(None, description="path in carbon_prices.csv, or null")
     clean_share: str | None = Field(None, description="path in clean_shares.csv, or null")
     build_limits: bool = Field(True, description="apply build_limits.csv")
-    no_new_coal_after: int | None = Field(None, description="no new unabated coal commissioned after "
-                                             "this year: banned in periods whose builds all come later")
+    no_new_coal_after: int | None = Field(None, ge=YEARS[0], le=YEARS[1],
+                                          description="no new unabated coal commissioned after this year: "
+                                          "banned in periods whose builds all come later")
     ramping: bool = Field(True, description="linear ramping limits for techs with ramp_rate_per_h<1")
     unit_commitment: bool = Field(True, description="linear unit commitment (online capacity, minimum "
                                   "stable load, start costs) for techs with min_stable_load > 0")
@@ -74,15 +87,20 @@ class Settings(BaseModel):
                                  "lost load); otherwise shedding is explained as an infeasibility")
     demand_response_share: float = Field(0.0, ge=0, le=0.5,
                                          description="share of load that may shift within a day")
-    demand_response_cost_cny_per_mwh: float = Field(50.0, ge=0)
-    foresight: Literal["perfect", "myopic"] = "perfect"
+    demand_response_cost_cny_per_mwh: float = Field(50.0, ge=0, le=1e5, description="cost per MWh of load "
+                                                    "shifted [CNY/MWh]")
+    foresight: Literal["perfect", "myopic"] = Field("perfect", description="perfect (one LP over all "
+                                                   "periods) or myopic (period by period)")
     look_ahead: int = Field(0, ge=0, le=8, description="myopic foresight: extra periods each step sees")
-    solver: str = Field("highs", description="highs, or any solver Pyomo knows by name")
-    route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS")
-    solver_options: dict = Field(default_factory=dict, description="passed to the solver as is, except "
-                                 "options that name files or folders (the run writes only its results)")
-    threads: int | None = Field(None, ge=1)
-    time_limit_s: float | None = Field(None, gt=0)
+    solver: str = Field("highs", description="`highs` (highspy), or any installed solver Pyomo knows by "
+                        "name (`gurobi`, `cplex`, `copt`, `cbc`, `appsi_highs`, …); checked before the build")
+    route: Literal["pyomo", "arrays"] = Field("pyomo", description="hand-over route to HiGHS: `pyomo` "
+                                              "(standard-form compiler) or `arrays` (no Pyomo)")
+    solver_options: dict = Field(default_factory=dict, description="passed to the solver, except options "
+                                 "that name files or folders (the run writes only its results); HiGHS "
+                                 "option names and values are checked before the build")
+    threads: int | None = Field(None, ge=1, le=1024, description="solver threads")
+    time_limit_s: float | None = Field(None, gt=0, description="solver time limit [s]")
     solver_log: bool = Field(False, description="print the solver's log")
 
     @field_validator("solver_options")
@@ -148,30 +166,70 @@ class Scenario:
     cli_overrides: list[str] = field(default_factory=list)
 
 
+#: invisible characters: whitespace other than a plain space, zero-width and formatting characters
+INVISIBLE = r"[\t\n\r\f\v\u00a0\u00ad\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+
+
+def visible(text) -> str:
+    """``text`` with invisible and unprintable characters spelled out (``coal\\u200b``)."""
+    text = str(text)
+    if text.isprintable() and not re.search(INVISIBLE, text):
+        return text
+    return "".join(ch if ch.isprintable() and not re.fullmatch(INVISIBLE, ch) else f"\\u{ord(ch):04x}"
+                   for ch in text)
+
+
 def suggest(name: str, known) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean '{visible(close[0])}'?)" if close else ""
+
+
+def short(value, limit: int = 60) -> str:
+    """``repr`` of a value found in the inputs, cut to ``limit`` characters (a huge YAML structure
+    must not flood a message, or take long to print)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = limit
+    r.maxlist = r.maxdict = r.maxtuple = r.maxset = 6
+    r.maxlevel = 3
+    text = r.repr(value)
+    return text if len(text) <= limit + 10 else text[:limit] + "…"
+
+
+_PYDANTIC = {"a valid integer": "a whole number", "a valid boolean": "true or false",
+             "a valid number": "a number", "a finite number": "a finite number",
+             "a valid string": "text", "a valid dictionary": "a mapping {name: value, …}"}
 
 
 def _expected_from(msg: str) -> str:
     """Turn a pydantic message ("Input should be ≤ 0.3") into the 'expected …' part of a problem line."""
+    msg = msg.removeprefix("Value error, ")
     if msg.startswith("Input should be "):
         msg = msg[len("Input should be "):]
         if msg.startswith(("less", "greater")):
             msg = "a value " + msg
+        for k, v in _PYDANTIC.items():
+            if msg.startswith(k):
+                msg = v + msg[len(k):]
     return msg
 
 
 def _settings_problems(err: ValidationError, where: str, sources: dict | None = None) -> list[str]:
     """One line per invalid setting, prefixed with where the value came from (``sources``: setting
-    name -> 'scenarios.yaml [scenario X]' or "--set 'name=value'"; ``where`` otherwise)."""
-    out = []
+    name -> 'scenarios.yaml [scenario X]' or "--set 'name=value'"; ``where`` otherwise). A setting
+    that may also be null gets one line, not one per alternative type."""
+    out, done = [], set()
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"])
-        src = (sources or {}).get(str(e["loc"][0]) if e["loc"] else key, where)
+        key = str(e["loc"][0]) if e["loc"] else ""
+        if key in done:
+            continue
+        done.add(key)
+        src = (sources or {}).get(key, where)
         if e["type"] == "extra_forbidden":
-            out.append(f"{src}: unknown setting '{key}'{suggest(key, SETTING_NAMES)}")
+            out.append(f"{src}: unknown setting {short(key)}{suggest(key, SETTING_NAMES)}")
         else:
-            out.append(f"{src}: setting '{key}': found {e.get('input')!r}; "
-                       f"expected {_expected_from(e['msg'])}")
+            found = e.get("input")
+            but = " (not true/false)" if isinstance(found, bool) and e["type"] != "bool_type" else ""
+            out.append(f"{src}: setting '{key}': found {short(found)}; expected {_expected_from(e['msg'])}{but}")
     return out

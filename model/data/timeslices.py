@@ -10,6 +10,7 @@ After clustering, every profile is rescaled so the reduced year reproduces its a
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +117,10 @@ def representative_days(profiles: dict, n_days: int, demand_share: pd.Series,
         preserve_column_means=False)
     counts = res.cluster_counts
     clusters = sorted(counts)
+    if len(clusters) != n_days:
+        warnings.warn(f"days: {n_days} representative days asked, {len(clusters)} found (the year has "
+                      f"fewer distinct days, or the peak day is one of the clusters); the model uses "
+                      f"{len(clusters)}", stacklevel=2)
     chron_raw = np.asarray(res.cluster_assignments)
     remap = {c: i for i, c in enumerate(clusters)}
     chronology = np.array([remap[c] for c in chron_raw])

@@ -4,13 +4,20 @@ naming the file, the row and the column, what was found and what was expected.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from model.data.dims import HOURS_PER_YEAR
-from model.data.schema import TABLES
+from model.data.schema import TABLES, UNIT_LIMITS
 from model.data.settings import suggest
-from model.data.validate_tables import _fmt, _line, where
+from model.data.validate_tables import _INVISIBLE, MAX_LINES, _fmt, _line, more_like_it, show, where
+
+
+#: tables that must have at least one row, and why (the others may hold only their header)
+NONEMPTY = {"regions": "the model needs regions", "techs": "the model needs technologies",
+            "demand": "every region needs demand", "costs": "technologies need costs"}
 
 
 def _file(files: dict | None, name: str) -> str:
@@ -18,7 +25,8 @@ def _file(files: dict | None, name: str) -> str:
 
 
 def check_refs(tables: dict, files: dict) -> list[str]:
-    """Every ``ref`` column value exists in the referenced table."""
+    """Every ``ref`` column value exists in the referenced table (at most :data:`MAX_LINES` lines per
+    column, the rest counted)."""
     problems = []
     for name, df in tables.items():
         table = TABLES[name]
@@ -29,12 +37,19 @@ def check_refs(tables: dict, files: dict) -> list[str]:
             if tables.get(ref_table) is None:
                 continue
             known = set(tables[ref_table][ref_col].dropna())
-            for i, val in df[c.name].items():
-                if val is None or (isinstance(val, float) and np.isnan(val)) or val in known:
-                    continue
-                problems.append(f"{where(table, df, i, files.get(name))}: column '{c.name}': "
-                                f"unknown {ref_col} '{val}'{suggest(str(val), known)}; "
+            col = df[c.name]
+            # identifiers with invisible characters were reported when read: neither they nor the
+            # references to what they would be without them are reported again
+            odd = col.astype(str).str.contains(_INVISIBLE, regex=True)
+            meant = {re.sub(_INVISIBLE, "", str(k)) for k in known}
+            bad = np.flatnonzero((col.notna() & ~col.isin(known) & ~col.isin(meant) & ~odd).to_numpy())
+            file = _file(files, name)
+            for i in df.index[bad[:MAX_LINES]]:
+                val = df.at[i, c.name]
+                problems.append(f"{where(table, df, i, file)}: column '{c.name}': "
+                                f"unknown {ref_col} {show(val)}{suggest(str(val), known)}; "
                                 f"expected one defined in {_file(files, ref_table)}")
+            problems += more_like_it(file, c.name, len(bad) - MAX_LINES)
     return problems
 
 
@@ -67,6 +82,11 @@ def check_techs(techs: pd.DataFrame, files: dict | None = None) -> list[str]:
     return problems
 
 
+def _plain(names) -> list[str]:
+    """Sorted names without invisible characters (those were reported when read)."""
+    return sorted(n for n in names if not re.search(_INVISIBLE, str(n)))
+
+
 def check_coverage(tables: dict, settings, files: dict) -> list[str]:
     """Year-keyed tables span the horizon; every region has demand; used techs have costs."""
     problems = []
@@ -88,7 +108,7 @@ def check_coverage(tables: dict, settings, files: dict) -> list[str]:
                             f"cover the horizon {first}–{last}; expected rows at or before {first} and "
                             f"at or after {last}")
     if tables.get("demand") is not None and tables.get("regions") is not None:
-        for r in sorted(set(tables["regions"]["region"].dropna()) - set(tables["demand"]["region"])):
+        for r in _plain(set(tables["regions"]["region"].dropna()) - set(tables["demand"]["region"])):
             problems.append(f"{_file(files, 'demand')}: region '{r}' has no demand rows; expected rows "
                             f"for every region in {_file(files, 'regions')}")
     techs, costs = tables.get("techs"), tables.get("costs")
@@ -96,14 +116,14 @@ def check_coverage(tables: dict, settings, files: dict) -> list[str]:
         used = set(techs.loc[techs["new_build"], "tech"].dropna())
         if tables.get("existing") is not None:
             used |= set(tables["existing"]["tech"].dropna()) & set(techs["tech"])
-        for tech in sorted(used - set(costs["tech"])):
+        for tech in _plain(used - set(costs["tech"])):
             problems.append(f"{_file(files, 'costs')}: technology '{tech}' has no cost rows; expected "
                             f"rows for every technology that is built or exists")
     if techs is not None and tables.get("fuel_prices") is not None:
         fuels = set(techs["fuel"].dropna()) - set(tables["fuel_prices"]["fuel"])
         if tables.get("fuels") is not None:
             fuels &= set(tables["fuels"]["fuel"])  # unknown fuels are reported by check_refs
-        for fuel in sorted(fuels):
+        for fuel in _plain(fuels):
             problems.append(f"{_file(files, 'fuel_prices')}: fuel '{fuel}' used in "
                             f"{_file(files, 'techs')} has no price rows")
     return problems
@@ -193,6 +213,7 @@ def check_policies(tables: dict, settings, files: dict | None = None) -> list[st
                                     f"in {int(years[peak])}); expected a cap that does not rise again, "
                                     f"or set allow_cap_increase: true if intended")
                     break
+    problems += _reserve_credit(tables, settings, files)
     if settings.last_period < settings.first_period or \
             (settings.last_period - settings.first_period) % settings.period_years:
         problems.append(f"settings: periods {settings.first_period}–{settings.last_period} in steps of "
@@ -201,32 +222,65 @@ def check_policies(tables: dict, settings, files: dict | None = None) -> list[st
     return problems
 
 
+def _reserve_credit(tables: dict, settings, files) -> list[str]:
+    """With a reserve margin some technology must count towards it (capacity_credit > 0); otherwise the
+    margin's rows hold no variables and cannot be met."""
+    techs = tables.get("techs")
+    if settings.reserve_margin is None or techs is None or not len(techs) or \
+            settings.first_decision_period > settings.last_period or (techs["capacity_credit"] > 0).any():
+        return []
+    return [f"{_file(files, 'techs')}: column 'capacity_credit': no technology counts towards the reserve "
+            f"margin (the column is missing or 0 everywhere; blank means 0); expected a capacity credit "
+            f"for firm technologies, or reserve_margin: null to switch the reserve margin off"]
+
+
 def _cells(n: int) -> str:
     return f"{n} such cell{'s' if n != 1 else ''}"
 
 
+def _hours(df: pd.DataFrame, file: str) -> list[str]:
+    """The ``hour`` column holds 0, 1, …, 8759 in this order (hour-beginning, each hour once)."""
+    if "hour" not in df.columns:
+        return [f"{file}: missing column 'hour'; expected hours 0…{HOURS_PER_YEAR - 1}"]
+    text = df["hour"].astype(str).str.strip()
+    hours = pd.to_numeric(text, errors="coerce").to_numpy(float)
+    n = min(len(hours), HOURS_PER_YEAR)
+    want = np.arange(n)
+    if np.array_equal(hours[:n], want):
+        return []
+    if n == HOURS_PER_YEAR and np.array_equal(hours, want + 1):
+        return [f"{file}: column 'hour': found hours 1…{HOURS_PER_YEAR}; expected 0…{HOURS_PER_YEAR - 1} "
+                f"(hour-beginning: subtract 1)"]
+    i = int(np.flatnonzero(~(hours[:n] == want))[0])
+    return [f"{file}: row {_line(i)}: column 'hour': found '{text.iloc[i]}'; expected {i} (hours "
+            f"0…{HOURS_PER_YEAR - 1}, each once, in increasing order)"]
+
+
 def check_profile(name: str, df: pd.DataFrame, regions: list[str], file: str) -> list[str]:
-    """An hourly profile: 8760 rows, an hour column, one numeric column per region, values in range."""
+    """An hourly profile: 8760 rows, an ``hour`` column 0…8759 in order, one numeric column per region
+    (cells as read, text), values in range."""
     problems = []
     if len(df) != HOURS_PER_YEAR:
-        problems.append(f"{file}: found {len(df)} rows; expected {HOURS_PER_YEAR} (one per hour of a "
+        found = f"more than {HOURS_PER_YEAR}" if len(df) > HOURS_PER_YEAR else f"{len(df)}"
+        problems.append(f"{file}: found {found} rows; expected {HOURS_PER_YEAR} (one per hour of a "
                         f"non-leap year)")
-    if "hour" not in df.columns:
-        problems.append(f"{file}: missing column 'hour'; expected hours 0…{HOURS_PER_YEAR - 1}")
+    hour_problems = _hours(df, file)
+    problems += hour_problems
 
     def loc(i):
-        return f"{file}: row {_line(i)} (hour={_fmt(df['hour'].iloc[i]) if 'hour' in df else i})"
+        hour = df["hour"].iloc[i] if "hour" in df and not hour_problems else None
+        return f"{file}: row {_line(i)}" + (f" (hour={str(hour).strip()})" if hour is not None else "")
 
     for r in regions:
         if r not in df.columns:
             problems.append(f"{file}: missing column for region '{r}'{suggest(r, map(str, df.columns))}")
             continue
-        vals = pd.to_numeric(df[r], errors="coerce")
+        text = df[r].astype(str).str.strip()
+        vals = pd.to_numeric(text, errors="coerce")
         bad = vals.isna() | np.isinf(vals)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            cell = df[r].iloc[i]
-            found = "blank" if pd.isna(cell) or str(cell).strip() == "" else f"found '{cell}'"
+            found = "blank" if text.iloc[i] == "" else f"found '{text.iloc[i][:40]}'"
             problems.append(f"{loc(i)}: column '{r}': {found}; expected a number"
                             f" ({_cells(int(bad.sum()))})")
             continue
@@ -300,3 +354,41 @@ def _committed_within_limits(tables: dict, s, files) -> list[str]:
                                 f"exceed the national build limit of {cap:g} GW per period "
                                 f"({_file(files, 'build_limits')}); expected at most the limit")
     return problems
+
+
+def input_warnings(tables: dict, profiles: dict, files: dict | None = None) -> list[str]:
+    """Valid inputs that are probably not meant: a capacity-factor profile that is 0 every hour in a
+    region where its technologies may be built, and values above the usual magnitude of their unit
+    (:data:`model.data.schema.UNIT_LIMITS`: often a unit error, e.g. costs in CNY/MW for CNY/kW)."""
+    out = []
+    techs, pot = tables.get("techs"), tables.get("potentials")
+    for name, df in profiles.items():
+        if name == "load" or techs is None:
+            continue
+        users = sorted(techs.loc[techs["profile"] == name, "tech"].dropna())
+        zero = [r for r in df.columns if not (df[r] > 0).any()]
+        if pot is not None and users:
+            capped = pot[pot["tech"].isin(users) & (pot["max_gw"] <= 0)].groupby("region")["tech"].nunique()
+            zero = [r for r in zero if capped.get(r, 0) < len(users)]
+        if users and zero:
+            out.append(f"profiles/{name}: capacity factor 0 in every hour in {', '.join(map(str, zero[:10]))}"
+                       f"{' …' if len(zero) > 10 else ''}: {', '.join(users)} would produce nothing there; "
+                       f"expected a profile with output (or a potential of 0 in potentials.csv)")
+    for name, df in tables.items():
+        out += _magnitudes(TABLES[name], df, _file(files, name))
+    return out
+
+
+def _magnitudes(table, df: pd.DataFrame, file: str) -> list[str]:
+    out = []
+    for c in table.value_columns:
+        usual = UNIT_LIMITS.get(c.unit, (None, None, None))[2]
+        if usual is None or c.kind not in ("float", "int") or df is None or not len(df):
+            continue
+        vals = pd.to_numeric(df[c.name], errors="coerce").abs()
+        if vals.max() > usual:
+            i, n = vals.idxmax(), int((vals > usual).sum())
+            out.append(f"{where(table, df, i, file)}: column '{c.name}': found {_fmt(df.at[i, c.name])} "
+                       f"{c.unit}, above the usual at most {usual:,g} {c.unit} ({n} such row{'s' * (n > 1)}); "
+                       f"check the units (and any factor applied to the column)")
+    return out

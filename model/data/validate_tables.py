@@ -4,18 +4,22 @@ Every problem becomes one line naming the file, the row (CSV line number and key
 was found and what was expected. All problems of a dataset are collected and reported together.
 Column types are coerced first (non-numeric cells reported); then a pandera schema generated from the
 registry checks blanks, bounds, allowed values and duplicate keys. Cross-table rules: :mod:`model.data.validate_rules`.
-Values changed by ``--set`` overrides are checked again (:func:`check_overridden`).
+Values changed by ``--set`` overrides are checked again (:func:`check_overridden`). At most
+:data:`MAX_LINES` lines are written per file, column and kind of problem; the rest are counted
+("… and 199,980 more like it"), so a broken million-row file is reported in a second, not a minute.
 """
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from model.data.schema import FREE_COLUMNS, Col, Table
-from model.data.settings import suggest
+from model.data.files import MAX_TABLE_BYTES, csv_header, file_problem
+from model.data.schema import FREE_COLUMNS, Col, Table, limits
+from model.data.settings import INVISIBLE, suggest, visible
 
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
@@ -33,11 +37,11 @@ def _line(i) -> int:
 
 
 def _fmt(v) -> str:
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return f"{float(v):g}" if abs(float(v)) >= 1e-4 or v == 0 else str(float(v))
-    return str(v)
+        return f"{float(v):g}" if 1e-4 <= abs(float(v)) or v == 0 or not np.isfinite(v) else str(float(v))
+    return visible(v)
 
 
 def where(table: Table, df: pd.DataFrame, i, file: str | None = None) -> str:
@@ -103,14 +107,51 @@ def _column_report(table: Table, raw: pd.DataFrame, file: str) -> tuple[list[str
     return missing + extra, covered
 
 
+#: problem lines per file, column and kind of problem; the rest are counted on one line
+MAX_LINES = 20
+
+#: characters an identifier may not contain (whitespace and invisible characters)
+_INVISIBLE = INVISIBLE[:-1] + " ]"
+
+
+def more_like_it(file: str, column: str, n: int) -> list[str]:
+    """The line that counts the ``n`` problems not shown (none if ``n`` ≤ 0)."""
+    return [f"{file}: column '{column}': … and {n:,} more like it"] if n > 0 else []
+
+
+def show(value) -> str:
+    """A value quoted for a message; invisible characters spelled out (``'coal\\u200b'``)."""
+    text = visible(value)
+    return f"'{text}'" if text == str(value) else f"'{text}' (with invisible characters)"
+
+
+class _Cells:
+    """Collects the cells of one column that fail one rule: every cell is marked failed, the first
+    :data:`MAX_LINES` get a line and the rest are counted."""
+
+    def __init__(self, table, df, file, failed, problems):
+        self.table, self.df, self.file, self.failed, self.problems = table, df, file, failed, problems
+
+    def add(self, mask, col: str, found, expected: str) -> None:
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        self.failed.update((self.df.index[i], col) for i in rows)
+        for i in rows[:MAX_LINES]:
+            self.problems.append(f"{where(self.table, self.df, self.df.index[i], self.file)}: column "
+                                 f"'{col}': found {found(i)}; expected {expected}")
+        self.problems += more_like_it(self.file, col, len(rows) - MAX_LINES)
+
+
 def coerce(table: Table, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[str], set]:
     """Convert text cells to the declared types; blanks become defaults (or NaN).
 
     Returns the typed frame, the problems, and the (row, column) cells that could not be converted.
+    'NaN', 'inf' and the like are refused in every number column (a blank cell takes the default).
+    Identifiers (key and reference columns) may not contain spaces or invisible characters.
     """
     df = raw.copy()
-    problems = []
-    failed = set()
+    problems: list[str] = []
+    failed: set = set()
+    cells = _Cells(table, df, file, failed, problems)
     for c in table.columns:
         if c.name not in df.columns:
             df[c.name] = np.nan if c.kind in ("float", "int") else c.default
@@ -119,57 +160,45 @@ def coerce(table: Table, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, li
             continue
         text = df[c.name].astype(str).str.strip()
         blank = text.eq("")
+        unit = f"[{c.unit or '-'}]"
         if c.kind in ("float", "int"):
             na = text.str.lower().isin(NA_TEXT)
-            if c.required or c.name in table.key:
-                for i in np.flatnonzero(na.to_numpy()):
-                    failed.add((df.index[i], c.name))
-                    problems.append(f"{where(table, df, df.index[i], file)}: column '{c.name}': "
-                                    f"found '{text.iloc[i]}'; expected a number [{c.unit or '-'}]")
-            blank |= na
-            num = pd.to_numeric(text.where(~blank), errors="coerce")
-            bad = num.isna() & ~blank
-            for i in np.flatnonzero(bad.to_numpy()):
-                failed.add((df.index[i], c.name))
-                problems.append(f"{where(table, df, df.index[i], file)}: column '{c.name}': "
-                                f"found '{text.iloc[i]}'; expected a number [{c.unit or '-'}]")
+            cells.add(na, c.name, lambda i: f"'{text.iloc[i]}'", f"a number {unit}" if c.required or
+                      c.name in table.key else f"a number or a blank cell {unit}")
+            num = pd.to_numeric(text.where(~(blank | na)), errors="coerce")
+            cells.add(num.isna() & ~blank & ~na, c.name, lambda i: show(text.iloc[i]), f"a number {unit}")
             inf = np.isinf(num)
-            for i in np.flatnonzero(inf.to_numpy()):
-                failed.add((df.index[i], c.name))
-                problems.append(f"{where(table, df, df.index[i], file)}: column '{c.name}': "
-                                f"found '{text.iloc[i]}'; expected a finite number [{c.unit or '-'}]")
+            cells.add(inf, c.name, lambda i: f"'{text.iloc[i]}'", f"a finite number {unit}")
             num = num.where(~inf)
             if c.kind == "int":
-                frac = num.notna() & (num != np.round(num))
-                for i in np.flatnonzero(frac.to_numpy()):
-                    failed.add((df.index[i], c.name))
-                    problems.append(f"{where(table, df, df.index[i], file)}: column '{c.name}': "
-                                    f"found '{text.iloc[i]}'; expected a whole number")
+                cells.add(num.notna() & (num != np.round(num)), c.name, lambda i: f"'{text.iloc[i]}'",
+                          "a whole number")
             if c.default is not None:
                 num = num.where(~blank, c.default)
             df[c.name] = num.astype(float)
         elif c.kind == "bool":
             low = text.str.lower()
-            bad = ~(low.isin(TRUE | FALSE) | blank)
-            for i in np.flatnonzero(bad.to_numpy()):
-                failed.add((df.index[i], c.name))
-                problems.append(f"{where(table, df, df.index[i], file)}: column '{c.name}': "
-                                f"found '{text.iloc[i]}'; expected true or false")
+            cells.add(~(low.isin(TRUE | FALSE) | blank), c.name, lambda i: show(text.iloc[i]),
+                      "true or false")
             val = low.isin(TRUE)
             df[c.name] = val.where(~blank, bool(c.default)).astype(bool)
         else:
+            if c.name in table.key or c.ref is not None:
+                cells.add(text.str.contains(_INVISIBLE, regex=True), c.name, lambda i: show(text.iloc[i]),
+                          "an identifier without spaces or invisible characters")
             df[c.name] = text.where(~blank, c.default if c.default is not None else None)
     return df, problems, failed
 
 
 def _checks(c: Col) -> list[pa.Check]:
+    b = limits(c)
     checks = []
-    if c.ge is not None:
-        checks.append(pa.Check.ge(c.ge))
-    if c.gt is not None:
-        checks.append(pa.Check.gt(c.gt))
-    if c.le is not None:
-        checks.append(pa.Check.le(c.le))
+    if b["ge"] is not None:
+        checks.append(pa.Check.ge(b["ge"]))
+    if b["gt"] is not None:
+        checks.append(pa.Check.gt(b["gt"]))
+    if b["le"] is not None:
+        checks.append(pa.Check.le(b["le"]))
     if c.choices is not None:
         checks.append(pa.Check.isin(list(c.choices)))
     return checks
@@ -182,8 +211,25 @@ def pandera_schema(table: Table, unique: bool = True) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, unique=list(table.key) if unique else None, strict=False)
 
 
+def _bound(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1e4 and float(v).is_integer() else f"{v:g}"
+
+
 def _expected(c: Col, check: str) -> str:
+    """The 'expected …' part for a failed check, with the unit. A failed plausibility limit of the unit
+    (:data:`model.data.schema.UNIT_LIMITS`) names the whole accepted range."""
     unit = f" [{c.unit or '-'}]"
+    if check.startswith("isin"):
+        return "one of " + ", ".join(map(str, c.choices))
+    b = limits(c)
+    own = (check.startswith("greater_than_or_equal_to") and b["ge"] == c.ge) or \
+        (check.startswith("greater_than(") and b["gt"] == c.gt) or \
+        (check.startswith("less_than_or_equal_to") and b["le"] == c.le)
+    if not own:
+        lo = f"[{_bound(b['ge'])}" if b["ge"] is not None else f"({_bound(b['gt'])}" if b["gt"] is not None \
+            else "(−∞"
+        hi = f"{_bound(b['le'])}]" if b["le"] is not None else "∞)"
+        return f"a value in {lo}, {hi}{unit}, the plausible range for {c.unit} (check the units)"
     if check.startswith("greater_than_or_equal_to"):
         return f"a value ≥ {c.ge:g}{unit}"
     if check.startswith("greater_than"):
@@ -191,8 +237,6 @@ def _expected(c: Col, check: str) -> str:
     if check.startswith("less_than_or_equal_to"):
         lo = "(0" if c.gt == 0 else ("[0" if c.ge == 0 else "")
         return f"a value in {lo}, {c.le:g}]{unit}" if lo else f"a value ≤ {c.le:g}{unit}"
-    if check.startswith("isin"):
-        return "one of " + ", ".join(map(str, c.choices))
     return check
 
 
@@ -203,13 +247,8 @@ def _failures(table: Table, df: pd.DataFrame, unique: bool = True):
         return []
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
-    out = []
-    for _, f in fc.iterrows():
-        idx = f["index"]
-        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
-            continue
-        out.append((idx, f["column"], str(f["check"]), f["failure_case"]))
-    return out
+    fc = fc[fc["index"].notna()]
+    return list(zip(fc["index"], fc["column"], fc["check"].astype(str), fc["failure_case"]))
 
 
 def _found(c: Col, check: str, found) -> str:
@@ -219,22 +258,37 @@ def _found(c: Col, check: str, found) -> str:
 
 
 def duplicate_keys(table: Table, df: pd.DataFrame, file: str) -> list[str]:
-    """One line per key that appears on more than one row, naming every row."""
+    """One line per key that appears on more than one row, naming its rows (the first ten; at most
+    :data:`MAX_LINES` keys, the rest counted)."""
     key = [k for k in table.key if k in df.columns]
     dup = df[df.duplicated(key, keep=False)]
     problems = []
-    for _, grp in dup.groupby(key, sort=False, dropna=False):
-        rows = ", ".join(str(_line(i)) for i in grp.index)
-        vals = ", ".join(f"{k}={_fmt(grp.iloc[0][k])}" for k in key)
-        problems.append(f"{file}: rows {rows} ({vals}): duplicate key ({', '.join(key)}); expected "
+    groups = dup.groupby(key, sort=False, dropna=False).indices if len(dup) else {}
+    for n, rows in enumerate(groups.values()):
+        if n == MAX_LINES:
+            problems.append(f"{file}: … and {len(groups) - MAX_LINES:,} more duplicate keys like it")
+            break
+        first = dup.index[rows]
+        listed = ", ".join(str(_line(i)) for i in first[:10]) + (f", … ({len(first):,} rows)"
+                                                                  if len(first) > 10 else "")
+        vals = ", ".join(f"{k}={_fmt(dup.at[first[0], k])}" for k in key)
+        problems.append(f"{file}: rows {listed} ({vals}): duplicate key ({', '.join(key)}); expected "
                         f"each key on one row only")
     return problems
 
 
 def run_pandera(table: Table, df: pd.DataFrame, file: str, skip: set) -> list[str]:
+    """The registry's checks (blanks, bounds, allowed values) and duplicate keys; cells in ``skip``
+    were reported already. At most :data:`MAX_LINES` lines per column and check, the rest counted."""
     problems = []
+    shown: dict = {}
+    seen = set()
     for idx, col, check, found in _failures(table, df, unique=False):
-        if (idx, col) in skip:
+        if (idx, col) in skip or (idx, col, check) in seen:
+            continue
+        seen.add((idx, col, check))
+        n = shown[(col, check)] = shown.get((col, check), 0) + 1
+        if n > MAX_LINES:
             continue
         loc = where(table, df, idx, file)
         c = table.col(col)
@@ -243,7 +297,8 @@ def run_pandera(table: Table, df: pd.DataFrame, file: str, skip: set) -> list[st
         else:
             problems.append(f"{loc}: column '{col}': found {_found(c, check, found)}; expected "
                             f"{_expected(c, check)}")
-    problems = sorted(set(problems), key=problems.index)
+    for (col, _), n in shown.items():
+        problems += more_like_it(file, col, n - MAX_LINES)
     return problems + duplicate_keys(table, df, file)
 
 
@@ -274,16 +329,21 @@ def read_table(folder: Path, table: Table, filename: str | None = None):
     """Read, type and check one table; return (DataFrame or None, problems)."""
     file = filename or table.file
     path = Path(folder) / file
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if table.required or filename:
             return None, [f"{file}: missing file (expected in {folder})"]
         return None, []
+    bad = file_problem(path, file, MAX_TABLE_BYTES)
+    if bad:
+        return None, [bad]
     try:
+        header = csv_header(path)
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
         return None, [f"{file}: cannot be read as CSV: {str(err).splitlines()[0]}; expected a header "
                       f"row and comma-separated values (UTF-8)"]
-    raw.columns = [str(c).strip() for c in raw.columns]
+    # the header as written: pandas renames a repeated 'x' to 'x.1', which would hide the repetition
+    raw.columns = header if len(header) == len(raw.columns) else [str(c).strip() for c in raw.columns]
     problems, renamed = _column_report(table, raw, file)
     if renamed or len(set(raw.columns)) < len(raw.columns) or \
             any(c.name not in raw.columns for c in table.columns if c.required or c.name in table.key):

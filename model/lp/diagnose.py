@@ -27,6 +27,9 @@ from model.lp.solve import SolveError, SolverOptions, load_arrays, run_highs
 PENALTY = {"co2_cap": 10.0, "clean_share": 10.0, "reserve_margin": 100.0, "build_limit": 1000.0,
            "co2_storage_limit": 10.0, "potential": 1000.0, "no_new_coal": 1000.0}
 SPILL_CNY_PER_MWH = 1e5
+#: in the elastic re-solve load may be shed only at this multiple of the value of lost load, far above
+#: relaxing any potential or limit: what is shed there cannot be served by any means the model has
+UNSERVED_FACTOR = 1000.0
 TOL = 1e-4
 
 
@@ -47,9 +50,11 @@ def _period_weighted(lp, data, con, per_year):
 
 
 def relax(lp: LP, data, s) -> None:
-    """Add the elastic slacks to a freshly built LP; load may not be shed."""
+    """Add the elastic slacks to a freshly built LP; load is shed only at :data:`UNSERVED_FACTOR` × the
+    value of lost load (what no relaxed limit can serve, e.g. demand in the base period beyond the
+    existing fleet)."""
     un = lp.vars["unserved"]
-    lp.set_upper(un.positions, 0.0)
+    lp.add_cost(un.positions, (UNSERVED_FACTOR - 1) * lp.cost[un.positions])
     _slack(lp, "co2_cap", -1.0, _period_weighted(lp, data, "co2_cap", PENALTY["co2_cap"]))
     _slack(lp, "clean_share", 1.0, _period_weighted(lp, data, "clean_share", PENALTY["clean_share"]))
     _slack(lp, "reserve_margin", 1.0, _period_weighted(lp, data, "reserve_margin", PENALTY["reserve_margin"]))
@@ -140,6 +145,23 @@ def describe(lp: LP, x, data, s) -> list[str]:
         out.append(f"CO2 storage in {r['region']} would have to hold {cap + r['slack']:,.0f} Mt, more than "
                    f"its capacity of {cap:,.0f} Mt (co2_storage.csv)")
     out += _spill_and_coal(lp, x, data, s)
+    return out + _unservable(lp, x, data, s)
+
+
+def _unservable(lp, x, data, s) -> list[str]:
+    """Load the elastic solution still sheds: no relaxed limit can serve it."""
+    un = lp.values(x, "unserved")
+    if not len(un) or un.max() <= TOL:
+        return []
+    w = data["weight"].to_numpy()[un.index.get_level_values("timestep")]
+    twh = pd.Series(un.to_numpy() * w / 1000, index=un.index).groupby(level=["region", "period"]).sum()
+    out = []
+    for (region, period), v in twh[twh > TOL].items():
+        why = (f"the base period {period} allows no investment (first_period_builds: false), and the existing "
+               f"fleet and imports fall short" if period < s.first_decision_period else
+               "not by any builds, imports or storage within the physical limits (availability, minimum "
+               "loads, ramping, transmission, hydro budgets)")
+        out.append(f"in {region} {period}, {v:,.1f} TWh/yr of demand cannot be served: {why}")
     return out
 
 
@@ -152,9 +174,9 @@ def _spill_and_coal(lp, x, data, s) -> list[str]:
         for (region, period), v in twh[twh > TOL].items():
             out.append(f"in {region} {period}, {v:,.2f} TWh/yr of must-run output (minimum loads) exceeds "
                        f"what demand, storage and exports can absorb")
-    if s.no_new_coal_after is not None:
-        new = lp.values(x, "new_capacity")
-        coal = new[coal_ban(data, s, new.index.to_frame(index=False))] if len(new) else new
+    new = lp.values(x, "new_capacity")
+    if s.no_new_coal_after is not None and len(new):
+        coal = new[coal_ban(data, s, new.index.to_frame(index=False))]
         if len(coal) and coal.sum() > TOL:
             out.append(f"{coal.sum():,.1f} GW of new unabated coal would be needed from "
                        f"{s.no_new_coal_after} despite no_new_coal_after")

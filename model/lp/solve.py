@@ -186,11 +186,23 @@ def load_pyomo(lp: LP, opts: SolverOptions) -> Handle:
 
 
 def load(lp: LP, opts: SolverOptions) -> Handle:
+    """Load ``lp`` into HiGHS by the options' route. A row without variables that cannot hold (Pyomo
+    refuses to compile it) is reported as an infeasible model, so that it is explained."""
+    from pyomo.common.errors import InfeasibleConstraintException
+
     if opts.route == "arrays":
         return load_arrays(lp, opts)
-    if opts.route == "pyomo":
+    if opts.route != "pyomo":
+        raise ValueError(f"unknown route {opts.route!r}: use 'pyomo' or 'arrays'")
+    try:
         return load_pyomo(lp, opts)
-    raise ValueError(f"unknown route {opts.route!r}: use 'pyomo' or 'arrays'")
+    except InfeasibleConstraintException as err:
+        raise _constant_row(err) from None
+
+
+def _constant_row(err) -> SolveError:
+    return SolveError("Infeasible", f"a constraint without variables cannot hold: {str(err)[:200]}; "
+                      f"no results written")
 
 
 def dual_bound(h) -> float | None:
@@ -293,8 +305,62 @@ def solve_pyomo_solver(lp: LP, opts: SolverOptions) -> Solution:
 
 
 def solve(lp: LP, opts: SolverOptions) -> Solution:
-    """Solve ``lp`` by the route the options name; HiGHS unless another solver is named."""
+    """Solve ``lp`` by the route the options name; HiGHS unless another solver is named. A row without
+    variables that cannot hold (Pyomo refuses to compile it) is reported as an infeasible model."""
+    from pyomo.common.errors import InfeasibleConstraintException
+
     if opts.solver != "highs":
-        return solve_pyomo_solver(lp, opts)
-    handle = load(lp, opts)
-    return run_highs(handle)
+        try:
+            return solve_pyomo_solver(lp, opts)
+        except InfeasibleConstraintException as err:
+            raise _constant_row(err) from None
+    return run_highs(load(lp, opts))
+
+
+def _scalar(v) -> bool:
+    return isinstance(v, (bool, int, float, str))
+
+
+def solver_problems(opts: SolverOptions, where: str = "settings") -> list[str]:
+    """What is wrong with the solver and its options, found before anything is built: an unknown or
+    unavailable solver; for HiGHS an unknown option (with the closest name) or a value of the wrong
+    type or range; for other solvers options that are not plain values."""
+    from model.data.settings import suggest
+
+    if opts.solver == "highs":
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        known = [n for n in dir(h.getOptions()) if not n.startswith("_")]
+        out = []
+        for key, val in highs_options(opts).items():
+            if h.getOptionType(str(key))[0] == highspy.HighsStatus.kError:
+                out.append(f"{where}: solver_options: HiGHS has no option {str(key)[:60]!r}{suggest(str(key), known)}")
+            elif not _scalar(val) or h.setOptionValue(str(key), val) == highspy.HighsStatus.kError:
+                kind = str(h.getOptionType(str(key))[1]).rsplit(".k", 1)[-1].lower()
+                want = {"bool": "true or false", "int": "a whole number", "double": "a number"}.get(
+                    kind, "one of the values the HiGHS options reference lists for it")
+                out.append(f"{where}: solver_options: HiGHS option {key}: found {repr(val)[:60]}; expected "
+                           f"{want} in the option's range")
+        return out
+    import pyomo.environ as pyo
+
+    out = [f"{where}: solver_options: {str(k)[:60]}: found {repr(v)[:60]}; expected a number, text or "
+           f"true/false" for k, v in opts.options.items() if not _scalar(v)]
+    quiet = logging.getLogger("pyomo")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # Pyomo logs a traceback for a name it does not know
+    try:
+        solver = pyo.SolverFactory(opts.solver)
+        ok = solver is not None and solver.available(exception_flag=False)
+    except Exception:  # noqa: BLE001 - any failure to create the solver means it is unavailable
+        ok = False
+    finally:
+        quiet.setLevel(level)
+    if not ok:
+        names = [n for n in pyo.SolverFactory if not n.startswith("_")]
+        known = opts.solver in names
+        out.append(f"{where}: solver {opts.solver[:60]!r}: " + (
+            "Pyomo knows it but it is not available here (not installed, or no licence)" if known else
+            f"unknown solver{suggest(opts.solver, names + ['highs'])}") +
+            "; expected highs or an installed solver Pyomo knows (appsi_highs, gurobi, cplex, copt, cbc, …)")
+    return out

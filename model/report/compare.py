@@ -39,10 +39,16 @@ def find_reference(results_dir: Path) -> Path | None:
     return None
 
 
+def run_names(datasets: list[xr.Dataset]) -> list[str]:
+    """One distinct label per results Dataset: its scenario, numbered where two runs share it (a
+    ``--set`` variant compared with its base)."""
+    names = [str(d.attrs.get("scenario", f"run {i}")) for i, d in enumerate(datasets)]
+    return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+
+
 def comparison_frame(datasets: list[xr.Dataset]) -> pd.DataFrame:
     """Key numbers side by side (a column per scenario) with differences to the first scenario."""
-    names = [str(d.attrs.get("scenario", f"run {i}")) for i, d in enumerate(datasets)]
-    names = [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+    names = run_names(datasets)
     cols, units, digits = {}, {}, {}
     for name, d in zip(names, datasets):
         rows = key_numbers(d)
@@ -60,7 +66,7 @@ def comparison_frame(datasets: list[xr.Dataset]) -> pd.DataFrame:
 @styled
 def fig_comparison(datasets: list[xr.Dataset]):
     """Capacity by technology in 2060 [GW] side by side, and net CO2 emission paths [Mt/yr] overlaid."""
-    names = [str(d.attrs.get("scenario", i)) for i, d in enumerate(datasets)]
+    names = run_names(datasets)
     year = _period(datasets[0], MIX_YEARS[-1])
     cap = pd.DataFrame({n: tech_frame(d["capacity"]).loc[_period(d, year)]
                         for n, d in zip(names, datasets)}).T

@@ -7,7 +7,8 @@ without ``compare``, a sibling ``../reference`` results folder when there is one
 words, key numbers, notable results, the comparison, caveats, the mix and path tables, figures, sources
 (from the dataset's ``SOURCES.md`` with their status tags) and every setting. No scripts, no external
 CSS, fonts or URLs; a print stylesheet makes it an A4 document (print to PDF from the browser).
-Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value 2020 or per year), trillion CNY; real 2020 CNY.
+Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value discounted to the first period, "PV <year>",
+or per year), trillion CNY; real 2020 CNY.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from model.report.tables import (  # noqa: F401 (re-exported: the memo's numbers
     period_table,
     run_settings,
 )
+from model.results.costs import pv_year
 from model.results.metrics import policy_cost, resource_cost
 
 CSS = """
@@ -207,7 +209,7 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
     inc = pc["cost_difference_bn_cny"]
     pct = 100 * inc / resource_cost(ref) if resource_cost(ref) else float("nan")
     me, them = (html.escape(str(d.attrs.get("scenario"))) for d in (ds, ref))
-    text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (present value 2020, resource cost: carbon-price "
+    text = (f"<p>Cost of <b>{me}</b> against <b>{them}</b> (PV {pv_year(ds)}, resource cost: carbon-price "
             f"payments are a transfer and left out): <b>{fmt(inc)} bn CNY</b> ({fmt(pct, 1)} %); "
             f"with the carbon payments the difference of total cost is {fmt(pc['total_cost_difference_bn_cny'])} "
             f"bn CNY. Cumulative abatement {fmt(pc['abatement_mt'])} Mt CO2 over the horizon; average cost "

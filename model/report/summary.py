@@ -5,6 +5,7 @@ import pandas as pd
 import xarray as xr
 
 from model.report.style import STORAGE
+from model.results.costs import pv_year
 
 SUMMARY_YEARS = (2020, 2030, 2060)
 
@@ -46,7 +47,8 @@ def summary(ds: xr.Dataset, timings: dict | None = None) -> str:
              "", "Capacity and generation by technology (national)", mix_table(ds).to_string(), "",
              "CO2 and costs by period", co2_table(ds).to_string(), "",
              f"Total discounted system cost, periods {int(ds['period'][0])}–{int(ds['period'][-1])}: "
-             f"{float(ds['total_cost']):,.0f} bn CNY (real 2020, PV)",
+             f"{float(ds['total_cost']):,.0f} bn CNY (real 2020 CNY, PV {pv_year(ds)}: discounted to "
+             f"{pv_year(ds)})",
              f"Unserved energy: {float(ds['unserved_energy'].sum()):.3f} TWh over all periods"]
     if timings:
         keys = ("load_s", "prepare_s", "build_s", "pyomo_build_s", "compile_s", "handover_s", "solve_s",

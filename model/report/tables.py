@@ -1,7 +1,8 @@
 """The numbers of the memo, from a results Dataset: key numbers, the capacity and generation mix, the
 CO2 and price path, the run's settings and overrides, and scenarios side by side.
 
-Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value 2020 or per year), trillion CNY; real 2020 CNY.
+Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value discounted to the first period, "PV <year>",
+or per year), trillion CNY; real 2020 CNY.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from model.data.settings import Settings
 from model.report.figures import non_fossil_share
 from model.report.style import STORAGE, national, tech_frame, tech_style
 from model.report.words import fmt, nearest_period  # noqa: F401 (fmt: re-exported for the memo)
+from model.results.costs import pv_year
 from model.results.metrics import resource_cost
 
 MIX_YEARS = (2030, 2060)
@@ -48,7 +50,7 @@ def key_numbers(ds: xr.Dataset) -> list[tuple[str, str, float, int | None]]:
                  (f"Unabated coal capacity {p}", "GW", float(cap.loc[p].get("coal", 0.0)), 0),
                  (f"Non-fossil share of generation {p}", "%", float(share[p]), 1),
                  (f"CO2 price {p}", "CNY/t", float(ds["co2_price"].sel(period=p)), 0)]
-    rows += [("Total discounted system cost (PV 2020; base-year fleet's capital sunk)", "bn CNY",
+    rows += [(f"Total discounted system cost (PV {pv_year(ds)}; history fleet's capital sunk)", "bn CNY",
               float(ds["total_cost"]), 0)]
     if "system_cost_per_mwh" in ds:
         rows += [(f"System cost per MWh of demand {p}", "CNY/MWh",
@@ -58,7 +60,7 @@ def key_numbers(ds: xr.Dataset) -> list[tuple[str, str, float, int | None]]:
         rows.append((f"Base-year fleet's capital as an annuity {p0} (sunk, not in the costs)", "bn CNY/yr",
                      float(ds["sunk_fleet_annuity"].sel(period=p0)), 0))
     if "cost_npv" in ds:
-        rows.append(("Discounted resource cost, without carbon payments (PV 2020)", "bn CNY",
+        rows.append((f"Discounted resource cost, without carbon payments (PV {pv_year(ds)})", "bn CNY",
                      resource_cost(ds), 0))
     if later:
         rows.append((f"Cumulative investment, builds {later[0]}–{later[-1]}", "trillion CNY",

@@ -8,6 +8,8 @@ spent at the start of each period [bn CNY].
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -44,9 +46,11 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     npv = (arr * data["period_weight"]).sum("period")
     npv.loc["investment"] = _investment_npv(lp, x)
     npv.loc["transmission"] = _line_npv(lp, x, ds, data)
-    ds["cost_npv"] = npv.assign_attrs(units="bn CNY", description="present value by component (2020)")
-    ds["total_cost"] = xr.DataArray(float(npv.sum()), attrs={"units": "bn CNY",
-                                    "description": "present value of total system cost (objective)"})
+    ds["cost_npv"] = npv.assign_attrs(units="bn CNY", pv_year=s.first_period, description=f"present "
+                                      f"value by component, discounted to {s.first_period}")
+    ds["total_cost"] = xr.DataArray(float(npv.sum()), attrs={
+        "units": "bn CNY", "pv_year": s.first_period,
+        "description": f"present value of total system cost (objective), discounted to {s.first_period}"})
     ds["investment"] = _overnight(lp, x, data).assign_attrs(
         units="bn CNY", description="overnight capital spent at the start of the period")
 
@@ -134,3 +138,15 @@ def _overnight(lp, x, data) -> xr.DataArray:
         s = pd.Series(v.to_numpy() * c * 1e-3, index=v.index.get_level_values("period"))
         total = total.add(s.groupby(level=0).sum(), fill_value=0.0)
     return xr.DataArray(total.reindex(periods).to_numpy(), dims=["period"], coords={"period": periods})
+
+
+def pv_year(ds: xr.Dataset) -> int:
+    """The year a results Dataset's present values are discounted to: its ``first_period`` (the
+    ``pv_year`` attribute of ``total_cost``; older results: the settings, else the first period)."""
+    year = ds["total_cost"].attrs.get("pv_year") if "total_cost" in ds else None
+    if year is None:
+        try:
+            year = json.loads(ds.attrs.get("settings", "{}")).get("first_period")
+        except (TypeError, ValueError):
+            year = None
+    return int(year if year is not None else ds["period"].to_numpy()[0])

@@ -222,5 +222,6 @@ def _prices(ds, lp, y, data, settings):
         units="CNY/MWh", description="dual of the non-fossil share: value of a non-fossil MWh "
                                     "(like a green certificate price)")
     _operation_prices(ds, lp, y, data)
-    ds["reserve_requirement"] = ((1 + settings.reserve_margin) * data["peak_demand"]).where(
-        data["period"] >= settings.first_decision_period, 0.0).assign_attrs(units="GW")
+    margin = settings.reserve_margin
+    ds["reserve_requirement"] = ((1 + (margin or 0.0)) * data["peak_demand"]).where(
+        (data["period"] >= settings.first_decision_period) & (margin is not None), 0.0).assign_attrs(units="GW")

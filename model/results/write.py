@@ -1,7 +1,10 @@
-"""Writing results: netCDF, tidy CSVs and a manifest, atomically.
+"""Writing results: netCDF, tidy CSVs and a manifest, atomically and only where it is safe.
 
 Everything is written into a temporary sibling folder first and moved into place only when complete;
-an interrupted run leaves the previous results untouched.
+an interrupted run leaves the previous results untouched, and the next run removes the temporary
+folders a killed one left. Every folder written carries a marker file (:data:`MARKER`); an existing
+folder is replaced only if it carries it (or is empty), never the dataset, a file or ``/``
+(:func:`target_problems`, also run before a solve so that a bad ``--out`` costs nothing).
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +23,7 @@ import xarray as xr
 
 from model.results.cf import conform
 from model.results.envelope import envelope
+from model.data.settings import InputError
 
 #: tidy CSVs: file name -> (variable, value column name)
 CSV_TABLES = {
@@ -52,19 +57,91 @@ DERIVED_TABLES = {
 }
 
 
-@contextmanager
-def atomic_folder(target: Path):
-    """Yield a temporary folder; on success it replaces ``target``, on any error it is removed."""
+#: the file every folder this tool writes carries; only such a folder (or an empty one) is replaced
+MARKER = ".cn3060-results"
+#: files that mark a folder written by an earlier version of this tool (before the marker existed)
+LEGACY_MARKERS = ("manifest.json", "sweep.json", "failure.json")
+#: free space a results folder needs before a solve starts [bytes]
+MIN_FREE_BYTES = 50 * 2**20
+
+
+def owned(folder: Path) -> bool:
+    """Whether ``folder`` is one this tool wrote (it carries :data:`MARKER`, or a legacy marker)."""
+    folder = Path(folder)
+    return any((folder / m).is_file() for m in (MARKER, *LEGACY_MARKERS))
+
+
+def target_problems(target: Path, label: str | None = None, protect=()) -> list[str]:
+    """Why ``target`` must not be (re)placed by a results folder; empty if it may.
+
+    Refused: the file system's root, a folder that is or contains one of ``protect`` (the dataset), an
+    existing file, a non-empty folder this tool did not write (neither it nor its parent carries
+    :data:`MARKER`), a place that cannot be written, or too little free space (:data:`MIN_FREE_BYTES`).
+    """
     target = Path(target)
+    label = label or f"--out {target}"
+    full = Path(os.path.abspath(target))
+    if full == Path(full.anchor) or full.resolve() == Path(full.anchor):
+        return [f"{label}: is the root of the file system; expected a results folder (e.g. results/NAME)"]
+    for p in protect:
+        p = Path(p).resolve()
+        if p == full.resolve() or p.is_relative_to(full.resolve()):
+            return [f"{label}: is or contains the dataset folder {p}; expected a results folder elsewhere "
+                    f"(replacing it would delete the inputs)"]
+    if full.is_symlink() or (full.exists() and not full.is_dir()):
+        return [f"{label}: is an existing file; expected a folder (a new one, or results this tool wrote)"]
+    if full.is_dir() and not owned(full) and not owned(full.parent) and any(full.iterdir()):
+        return [f"{label}: is a folder this tool did not write (no {MARKER} in it); expected a new or empty "
+                f"folder, or earlier results (remove the folder or choose another --out)"]
+    return _writable(full, label)
+
+
+def _writable(full: Path, label: str) -> list[str]:
+    """The nearest existing folder above ``full`` accepts a new folder and has room for results."""
+    base = full.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        return [f"{label}: {base} is not a folder; expected a path whose parent is a folder"]
+    try:
+        probe = Path(tempfile.mkdtemp(prefix=".cn3060-probe-", dir=base))
+        probe.rmdir()
+    except OSError as err:
+        return [f"{label}: cannot write in {base}: {err.strerror or err}; expected a writable place"]
+    free = shutil.disk_usage(base).free
+    if free < MIN_FREE_BYTES:
+        return [f"{label}: only {free / 2**20:,.1f} MiB free in {base}; expected at least "
+                f"{MIN_FREE_BYTES / 2**20:,.0f} MiB for the results"]
+    return []
+
+
+def check_target(target: Path, label: str | None = None, protect=()) -> None:
+    """Raise :class:`~model.data.settings.InputError` if ``target`` must not be written (see
+    :func:`target_problems`)."""
+    problems = target_problems(target, label, protect)
+    if problems:
+        raise InputError(problems)
+
+
+@contextmanager
+def atomic_folder(target: Path, protect=()):
+    """Yield a temporary folder (carrying :data:`MARKER`); on success it replaces ``target``, on any
+    error it is removed. Refuses (InputError) a target :func:`target_problems` refuses. Temporary
+    folders that killed runs left beside ``target`` are removed first."""
+    target = Path(target)
+    check_target(target, f"results folder {target}", protect)
     target.parent.mkdir(parents=True, exist_ok=True)
     restore_interrupted(target)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    remove_leftovers(target.parent, target.name)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
+        (tmp / MARKER).write_text("written by cn-3060; a folder with this file may be replaced by the "
+                                  "next run\n", encoding="utf-8")
         yield tmp
         old = None
         if target.exists():
-            old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+            old = target.parent / f".{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             os.replace(target, old)
         os.replace(tmp, target)
         if old is not None:
@@ -84,11 +161,23 @@ def restore_interrupted(target: Path) -> None:
         os.replace(old[-1], target)
 
 
-def remove_leftovers(folder: Path) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path, name: str = "*") -> None:
     """Remove the temporary folders (``.<name>.tmp-*``, ``.<name>.old-*``) that :func:`atomic_folder`
-    writes inside ``folder`` and that a run killed while writing leaves behind."""
-    for tmp in [*folder.glob(".*.tmp-*"), *folder.glob(".*.old-*")]:
-        if tmp.is_dir():
+    writes inside ``folder`` and that a run killed while writing left behind. A folder whose writer (the
+    process id in its name) is still running on this machine is kept."""
+    for tmp in [*Path(folder).glob(f".{name}.tmp-*"), *Path(folder).glob(f".{name}.old-*")]:
+        pid = tmp.name.rsplit(".tmp-" if ".tmp-" in tmp.name else ".old-", 1)[-1].split("-")[0]
+        if tmp.is_dir() and not (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -149,7 +238,7 @@ def write_results(ds: xr.Dataset, out: Path, extra_files: dict | None = None, po
     """
     out = Path(out)
     ds = conform(ds)  # CF units and attributes, solver noise and -0 written as 0 (model/results/cf.py)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, protect=[ds.attrs["inputs"]] if ds.attrs.get("inputs") else ()) as tmp:
         _clean_attrs(ds).to_netcdf(tmp / "results.nc")
         for fname, (var, col) in CSV_TABLES.items():
             if var in ds:

@@ -17,13 +17,14 @@ from model.data.read import Inputs, load_inputs
 from model.lp.assemble import build
 from model.results.extract import extract
 from model.run import runlog
-from model.run.solved import Run, check_ranges, solve_checked, stamp
+from model.run.solved import Run, check_ranges, check_solver, solve_checked, stamp
 
 
 def solve_inputs(inputs: Inputs, data: xr.Dataset | None = None) -> Run:
     """Prepare, build, solve and extract one scenario from loaded inputs."""
     timings = {}
     t0 = time.perf_counter()
+    check_solver(inputs.settings)
     if data is None:
         with progress.stage("prepare (representative days, parameters)"):
             data = prepare(inputs.tables, inputs.profiles, inputs.settings)
@@ -63,8 +64,14 @@ def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = No
                  out: Path | None = None, figures: bool = False) -> Run:
     """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked.
 
-    With ``out``, the run's log (ours and HiGHS's) is kept as ``out/run.log``.
+    With ``out``, the run's log (ours and HiGHS's) is kept as ``out/run.log``. Everything that can be known
+    before the solve is checked first (inputs, solver and its options, where the results go:
+    :func:`model.results.write.check_target`), so a bad input costs no solve.
     """
+    from model.results.write import check_target
+
+    if out is not None:
+        check_target(Path(out), protect=[inputs_dir])
     log_path = runlog.temporary_path(Path(out)) if out is not None else None
     with runlog.capture(log_path) if log_path else contextlib.nullcontext():
         try:
@@ -78,6 +85,7 @@ def _run(inputs_dir, scenario, sets, out, figures, log_path) -> Run:
     t0 = time.perf_counter()
     with progress.stage("read and check the inputs"):
         inputs = load_inputs(inputs_dir, scenario, sets)
+        check_solver(inputs.settings)
     load_s = time.perf_counter() - t0
     if inputs.settings.foresight == "myopic":
         from model.run.myopic import solve_myopic

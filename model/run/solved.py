@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import xarray as xr
 
 from model.data.read import Inputs
-from model.lp.solve import INFEASIBLE, InfeasibleError, SolveError, SolverOptions, solve
+from model.data.settings import InputError
+from model.lp.solve import INFEASIBLE, InfeasibleError, SolveError, SolverOptions, solve, solver_problems
 from model.version import __version__, git_commit
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,15 @@ def unserved_twh(lp, x, data) -> float:
 
 #: coefficient ratio above which the LP is reported as badly scaled
 RANGE_WARNING = 1e7
+#: largest objective coefficient [bn CNY per GW, GWh or Mt] and right-hand side [GW, GWh, Mt] of a
+#: well-scaled LP (the default dataset: about 60 and 1e5); far larger ones come from unit errors in
+#: the inputs (costs ×1e6 keep the matrix range but not these)
+COST_WARNING, RHS_WARNING = 1e5, 1e8
 
 
 def check_ranges(lp) -> dict:
-    """Log the LP's coefficient ranges; warn when the matrix spans more than :data:`RANGE_WARNING`."""
+    """Log the LP's coefficient ranges; warn when the matrix spans more than :data:`RANGE_WARNING`, or
+    costs or right-hand sides exceed :data:`COST_WARNING` / :data:`RHS_WARNING`."""
     ranges = lp.coefficient_ranges()
     log.info("coefficient ranges: " + ", ".join(f"{k} [{lo:.1e}, {hi:.1e}]" for k, (lo, hi) in ranges.items()))
     lo, hi = ranges["matrix"]
@@ -43,6 +49,13 @@ def check_ranges(lp) -> dict:
         warnings.warn(f"the LP's matrix coefficients span {lo:.1e} … {hi:.1e} (ratio {hi / lo:.1e} > "
                       f"{RANGE_WARNING:.0e}): check the units of the inputs; duals may be inaccurate",
                       stacklevel=2)
+    for key, limit, what in (("cost", COST_WARNING, "costs and prices (bn CNY per GW, GWh or t)"),
+                             ("rhs", RHS_WARNING, "demand, capacities and caps (GW, TWh, Mt)")):
+        top = ranges.get(key, (0.0, 0.0))[1]
+        if top > limit:
+            warnings.warn(f"the LP's {key} coefficients reach {top:.1e} (> {limit:.0e}): check the units of "
+                          f"the {what} in the inputs; the solve may be slow and its prices inaccurate",
+                          stacklevel=2)
     return ranges
 
 
@@ -62,6 +75,14 @@ def solver_options(settings) -> SolverOptions:
     return SolverOptions(solver=settings.solver, route=settings.route, threads=settings.threads,
                          time_limit_s=settings.time_limit_s, options=dict(settings.solver_options),
                          log_to_console=settings.solver_log)
+
+
+def check_solver(settings, where: str = "settings") -> None:
+    """Refuse an unknown or unavailable solver, or options it does not take, before anything is built
+    (:func:`model.lp.solve.solver_problems`); raises :class:`~model.data.settings.InputError`."""
+    problems = solver_problems(solver_options(settings), where)
+    if problems:
+        raise InputError(problems)
 
 
 def versions() -> dict:

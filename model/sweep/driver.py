@@ -42,13 +42,13 @@ from pydantic import ValidationError
 
 from model.data.overrides import _selector_mask, override_tables, parse_override
 from model.data.settings import InputError, _settings_problems
-from model.results.write import remove_leftovers
+from model.results.write import MARKER, check_target, remove_leftovers
+from model.sweep.order import order_members
 from model.sweep.spec import (
     Member,
     SweepFileError,
     load_spec,
     make_members,
-    order_members,
     params_of,
 )
 from model.sweep.worker import COMPLETE, member_dir, member_record, run_member  # noqa: F401 (re-exported)
@@ -104,8 +104,10 @@ def preflight(inputs, members: list[Member], path) -> None:
     """Every override text of every member must apply to the dataset (keys exist, settings valid);
     otherwise the sweep file is wrong: raise :class:`SweepFileError` naming it."""
     from model.data.settings import Settings
+    from model.lp.solve import solver_problems
+    from model.run.solved import solver_options
 
-    problems = []
+    problems = solver_problems(solver_options(inputs.settings), f"{path}: base '{inputs.scenario.name}'")
     for text in dict.fromkeys(t for m in members for t in m.sets):
         label = f"{path}: {text!r}"
         ov = parse_override(text, label)
@@ -113,9 +115,12 @@ def preflight(inputs, members: list[Member], path) -> None:
             problems += override_tables(inputs.tables, [text], {text: label})[1]
             continue
         try:
-            Settings(**{**inputs.settings.model_dump(), ov.name: ov.value})
+            settings = Settings(**{**inputs.settings.model_dump(), ov.name: ov.value})
         except ValidationError as err:
             problems += _settings_problems(err, label, {ov.name: label})
+            continue
+        if ov.name in ("solver", "solver_options", "threads", "time_limit_s"):
+            problems += solver_problems(solver_options(settings), label)
     if problems:
         raise SweepFileError(problems)
 
@@ -131,11 +136,15 @@ def _load_base(spec, path):
 
 
 def is_complete(folder: Path, record: dict) -> bool:
-    """A member folder holds a whole result for exactly this member spec."""
+    """A member folder holds a whole result for exactly this member spec: its manifest, a
+    ``member.json`` equal to the spec and a ``results.nc`` of the size the manifest lists (a file cut
+    short by a full disk or a copy is not complete)."""
     try:
-        return (folder / COMPLETE).is_file() and json.loads((folder / "member.json").read_text()) == \
-            json.loads(json.dumps(record, default=str))
-    except (OSError, ValueError):
+        manifest = json.loads((folder / COMPLETE).read_text())
+        size = manifest["files"]["results.nc"]["bytes"]
+        return json.loads((folder / "member.json").read_text()) == json.loads(json.dumps(record, default=str)) \
+            and (folder / "results.nc").stat().st_size == size
+    except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
@@ -144,7 +153,12 @@ def _from_disk(folder: Path, record: dict) -> dict | None:
     from model.sweep.combine import OK, read_member
 
     if is_complete(folder, record):
-        return {"status": OK, "message": "", "key": read_member(folder), "load": "reused", "seconds": None}
+        try:
+            key = read_member(folder)
+        except Exception:  # noqa: BLE001 - an unreadable result is solved again
+            log.warning("%s: results.nc cannot be read; the member is solved again", folder)
+            return None
+        return {"status": OK, "message": "", "key": key, "load": "reused", "seconds": None}
     try:
         same = json.loads((folder / "member.json").read_text()) == json.loads(json.dumps(record, default=str))
         fail = json.loads((folder / "failure.json").read_text())
@@ -212,14 +226,21 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
               figures: bool = True, client=None) -> SweepOutcome:
     """Run the sweep file ``path`` (see module docstring); returns a :class:`SweepOutcome`."""
     t0 = time.perf_counter()
+    bad = [f"workers: found {workers}; expected at least 1"] if workers is not None and workers < 1 else []
+    bad += [f"max_members: found {max_members}; expected 0 or more"] if max_members is not None and \
+        max_members < 0 else []
+    if bad:
+        raise InputError(bad)
     spec = load_spec(path)
+    folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
+    check_target(folder, f"--out {out}" if out else f"sweep folder {folder}", protect=[spec.inputs])
     inputs = _load_base(spec, path)
     params = params_of(spec)
     members = make_members(spec, base_values(inputs, params))
     preflight(inputs, members, path)
-    folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     remove_leftovers(folder)
+    (folder / MARKER).write_text("written by cn-3060 (a sweep folder)\n", encoding="utf-8")
     _write_definition(folder, path, spec, members)
     jobs = {m.id: {"sweep_dir": str(folder), "inputs": str(spec.inputs),
                    "inputs_path": str(Path(spec.inputs).resolve()), "base": spec.base,

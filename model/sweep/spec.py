@@ -21,20 +21,23 @@ Sampled values are rounded to 6 significant digits (the same number goes into ``
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.data.files import load_yaml
 from model.data.overrides import _join_override, parse_override
-from model.data.settings import InputError, suggest
+from model.data.settings import PLAIN_NAME, InputError, suggest
 
 DESIGNS = ("one_at_a_time", "grid", "monte_carlo")
-NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+#: most members a sweep file may define (a grid's product of value counts, or Monte Carlo samples)
+MAX_MEMBERS = 100_000
+NAME_RE = PLAIN_NAME
 
 
 class SweepFileError(InputError):
@@ -83,7 +86,7 @@ class DistEntry(_Strict):
 
 
 class MonteCarlo(_Strict):
-    samples: int = Field(ge=1, le=100000)
+    samples: int = Field(ge=1, le=100_000)
     seed: int = 0
     parameters: dict[str, DistEntry] = Field(min_length=1)
 
@@ -207,25 +210,36 @@ _MISSING_HINT = {"base": "the base scenario, a name in the dataset's scenarios.y
 def load_spec(path) -> SweepSpec:
     """Read and validate a sweep file; raise :class:`SweepFileError` listing every problem."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepFileError([f"{path}: missing file"]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f": line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SweepFileError([f"{path}{where}: malformed YAML: {getattr(err, 'problem', None) or err}; "
-                              f"expected valid YAML (keys with [ ] need block style or quotes)"]) from None
+    data, problem = load_yaml(path, str(path), "valid YAML (keys with [ ] need block style or quotes; "
+                                                "each key once)")
+    if problem:
+        raise SweepFileError([problem])
     if not isinstance(data, dict):
         raise SweepFileError([f"{path}: expected a mapping with name, base and one of {', '.join(DESIGNS)}"])
     try:
         spec = SweepSpec(**{str(k): v for k, v in data.items()})
     except ValidationError as err:
         raise SweepFileError(_pydantic_problems(err, path)) from None
-    problems = check_parameters(spec, path)
+    problems = check_size(spec, path) or check_parameters(spec, path)
     if problems:
         raise SweepFileError(problems)
     return spec
+
+
+def check_size(spec: SweepSpec, path: Path) -> list[str]:
+    """A grid parameter without values, or a grid of more than :data:`MAX_MEMBERS` members (counted,
+    not built)."""
+    if spec.design != "grid":
+        return []
+    counts = {str(k): len(e.values if isinstance(e, GridEntry) else e) for k, e in spec.grid.items()}
+    empty = [k for k, n in counts.items() if n == 0]
+    if empty:
+        return [f"{path}: grid: '{k}': found no values; expected a list of at least one value" for k in empty]
+    total = math.prod(counts.values())
+    if total > MAX_MEMBERS:
+        return [f"{path}: grid: found {total:,} members ({' × '.join(map(str, counts.values()))}); expected "
+                f"at most {MAX_MEMBERS:,} (fewer values, or a monte_carlo design)"]
+    return []
 
 
 def params_of(spec: SweepSpec) -> list[Param]:
@@ -373,24 +387,3 @@ def sample(mc: MonteCarlo) -> np.ndarray:
             x = np.clip(x, e.low if e.low is not None else -np.inf, e.high if e.high is not None else np.inf)
         out[:, j] = [float(f"{v:.6g}") for v in x]
     return out
-
-
-def order_members(members: list[Member], params: list[Param]) -> list[Member]:
-    """Members in an order where neighbours are close in parameter space (greedy nearest neighbour on
-    rank-scaled values, starting from the first member), for better warm starts."""
-    if len(members) <= 2 or not params:
-        return list(members)
-    cols = []
-    for p in params:
-        raw = [m.values.get(p.coord) for m in members]
-        keys = sorted({(isinstance(v, str), str(v) if isinstance(v, str) else v) for v in raw if v is not None})
-        rank = {k: i / max(len(keys) - 1, 1) for i, k in enumerate(keys)}
-        cols.append([rank[(isinstance(v, str), str(v) if isinstance(v, str) else v)] if v is not None else 0.5
-                     for v in raw])
-    x = np.array(cols, dtype=float).T
-    left = list(range(1, len(members)))
-    order = [0]
-    while left:
-        d = np.abs(x[left] - x[order[-1]]).sum(axis=1)
-        order.append(left.pop(int(np.argmin(d))))
-    return [members[i] for i in order]

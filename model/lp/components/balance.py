@@ -7,7 +7,8 @@ r"""Energy balance, unserved energy, demand response and the reserve margin.
         \qquad \text{(energy_balance, GW; its dual is the electricity price)}
 
     \sum_t credit_t\, cap_{r,t,p} + \text{reserve imports after losses} - \text{reserve exports}
-        \ge (1 + margin)\, peak_{r,p} \qquad \text{(reserve_margin, not in the base period)}
+        \ge (1 + margin)\, peak_{r,p} \qquad \text{(reserve_margin, not in the base period;}
+        \text{ none with reserve\_margin: null)}
 
 Unserved energy costs the value of lost load. Demand response (``demand_response_share > 0``) shifts up
 to that share of each timestep's load to other timesteps of the same day, at a cost per MWh moved.
@@ -71,6 +72,8 @@ def _demand_response(lp, data, s, idx, load, scale, acc):
 
 
 def _reserve_margin(lp, data, s, acc):
+    if s.reserve_margin is None:  # switched off
+        return
     idx = pd.MultiIndex.from_product([data["region"].to_numpy(), data["period"].to_numpy()],
                                      names=["region", "period"]).to_frame(index=False)
     idx = idx[idx["period"] >= s.first_decision_period].reset_index(drop=True)

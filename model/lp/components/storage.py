@@ -15,8 +15,15 @@ Year-linked storage (``storage_linking = year``; Kotzur et al. 2018, Appl. Energ
 is the deviation from the start of the day, starting from 0 each representative day; the state at the
 start of each calendar day ``c`` is chained over the 365 days through the chronology, cyclic over the year
 (``soc_inter`` holds it at the start of each run of consecutive days with the same representative day,
-see :func:`_inter_day`); with ``soc_max[d] ≥ soc_intra``, ``soc_min[d] ≤ soc_intra`` (and ``soc_max ≥ 0
-≥ soc_min``) the state stays within ``[0, E]`` every hour:
+see :func:`_inter_day`). Within the day the starting state decays too: at the end of step ``s``, ``h_s``
+hours into the day, the state is ``a_s S_c + soc^{intra}_s`` with ``a_s = (1-\sigma)^{h_s}``. With
+
+.. math:: a_s\, soc^{min}_d \le soc^{intra}_s,\qquad
+          soc^{intra}_s \le a_s\, soc^{max}_d + (1 - a_s) E \qquad (soc^{max} \ge 0 \ge soc^{min})
+
+the bounds on the day's starting state are exactly the bounds on every step's state (``0 ≤ a_s S_c +
+soc^{intra}_s ≤ E`` for all ``s`` ⇔ the two below; with ``σ = 0`` the rows reduce to ``soc^{min} ≤
+soc^{intra} ≤ soc^{max}``):
 
 .. math:: S_{c+1} = (1-\sigma)^{24} S_c + soc^{intra}_{last(d(c))},\quad
           S_c + soc^{max}_{d(c)} \le E,\quad S_c + soc^{min}_{d(c)} \ge 0
@@ -121,11 +128,25 @@ def _soc_year(lp, data, idx, dis_col, chg_col):
     smax = lp.add_variables("soc_max", days, lb=0.0, unit="GWh")
     smin = lp.add_variables("soc_min", days, lb=-np.inf, ub=0.0, unit="GWh")
     row_day = idx[["region", "tech", "period"]].assign(day=data["timestep_day"].to_numpy()[idx["timestep"]])
-    lp.add_constraints("soc_max_def", idx, Terms().add(k, intra.positions, 1.0)
-                       .add(k, smax.pos(row_day), -1.0), "<=", 0.0, unit="GWh")
+    a = _retention_since_day_start(data, idx)
+    e = lp.vars["energy_capacity"].pos(idx[["region", "tech", "period"]])
+    lp.add_constraints("soc_max_def", idx, Terms().add(k, intra.positions, 1.0).add(k, smax.pos(row_day), -a)
+                       .add(k, e, a - 1.0), "<=", 0.0, unit="GWh")
     lp.add_constraints("soc_min_def", idx, Terms().add(k, intra.positions, 1.0)
-                       .add(k, smin.pos(row_day), -1.0), ">=", 0.0, unit="GWh")
+                       .add(k, smin.pos(row_day), -a), ">=", 0.0, unit="GWh")
     _inter_day(lp, data, idx, units, intra, smax, smin)
+
+
+def _retention_since_day_start(data, idx) -> np.ndarray:
+    """``a_s = (1 − σ)^{h_s}``: the share of the day's starting state left at the end of step ``s``
+    (``h_s`` hours after the start of the day), per row of ``idx``."""
+    ts = data["timestep"].to_numpy()
+    order = np.lexsort((data["timestep_step"].to_numpy(), data["timestep_day"].to_numpy()))
+    hours = pd.Series(data["duration"].to_numpy()[order], index=ts[order]).groupby(
+        data["timestep_day"].to_numpy()[order]).cumsum()
+    h = hours.reindex(idx["timestep"].to_numpy()).to_numpy()
+    sigma = idx["tech"].map(data["self_discharge_per_h"].to_series()).to_numpy()
+    return (1 - sigma) ** h
 
 
 def _inter_day(lp, data, idx, units, intra, smax, smin):
