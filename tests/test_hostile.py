@@ -148,12 +148,12 @@ def test_infeasible_run_with_a_coal_ban_is_explained(tmp_path, capsys):
         techs=[{"tech": "coal", "fuel": "coal", "efficiency": 0.4}],
         costs=[{"tech": "coal", "capex_cny_per_kw": 3500}], fuels=[("coal", 0.1, False)],
         fuel_prices={"coal": 20}, co2_caps=[("c", 2000, -3000.0), ("c", 2100, -3000.0)],
-        settings={"co2_cap": "c", "days": 1, "no_new_coal_after": 2020, "allow_cap_increase": True})
+        settings={"co2_cap": "c", "days": 1, "no_new_coal_after": 2019, "allow_cap_increase": True})
     code, err = _run(capsys, "run", "--inputs", ds, "--scenario", "test", "--out", tmp_path / "o",
                      "--no-figures")
     assert code == 3 and not (tmp_path / "o").exists()
     _one_line(err, "the 2020 CO2 cap of -3,000 Mt/yr cannot be met")
-    _one_line(err, "GW of new unabated coal would be needed from 2020 despite no_new_coal_after")
+    _one_line(err, "GW of new unabated coal commissioned after 2019 would be needed despite no_new_coal_after")
     assert "KeyError" not in err and "no explanation" not in err
 
 

@@ -178,6 +178,6 @@ def _spill_and_coal(lp, x, data, s) -> list[str]:
     if s.no_new_coal_after is not None and len(new):
         coal = new[coal_ban(data, s, new.index.to_frame(index=False))]
         if len(coal) and coal.sum() > TOL:
-            out.append(f"{coal.sum():,.1f} GW of new unabated coal would be needed from "
-                       f"{s.no_new_coal_after} despite no_new_coal_after")
+            out.append(f"{coal.sum():,.1f} GW of new unabated coal commissioned after {s.no_new_coal_after} "
+                       f"would be needed despite no_new_coal_after")
     return out

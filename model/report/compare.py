@@ -25,6 +25,7 @@ from model.report.style import (
     thousands,
 )
 from model.report.tables import MIX_YEARS, _period, key_numbers
+from model.results.costs import pv_year
 from model.results.metrics import policy_cost
 
 REFERENCE = "reference"
@@ -99,12 +100,12 @@ def fig_comparison(datasets: list[xr.Dataset]):
 def comparison_table(ds: xr.Dataset, others: list[xr.Dataset]) -> pd.DataFrame:
     """The key numbers side by side plus, per other scenario, the cost of the policy against it."""
     df = comparison_frame([ds, *others])
-    me = str(ds.attrs.get("scenario"))
-    for ref in others:
+    names = run_names([ds, *others])
+    me, pv = names[0], pv_year(ds)
+    for ref, col in zip(others, names[1:]):
         pc = policy_cost(ds, ref)
-        col = str(ref.attrs.get("scenario"))
-        for key, label, unit in (("cost_difference_bn_cny", "Resource cost difference (PV)", "bn CNY"),
-                                 ("total_cost_difference_bn_cny", "Total cost difference (PV, with carbon "
+        for key, label, unit in (("cost_difference_bn_cny", f"Resource cost difference (PV {pv})", "bn CNY"),
+                                 ("total_cost_difference_bn_cny", f"Total cost difference (PV {pv}, with carbon "
                                   "payments)", "bn CNY"),
                                  ("abatement_mt", "Cumulative abatement", "Mt"),
                                  ("cost_per_tonne_cny", "Average cost of abatement", "CNY/t")):
