@@ -181,14 +181,20 @@ def _add_existing(ds, existing: pd.DataFrame, coords) -> None:
     coords["vintage"] = vint
     ds.coords["vintage"] = vint
     existing = existing.assign(charge_gw=existing["charge_gw"].astype(float).fillna(existing["capacity_gw"]))
-    for col, name, unit in [("capacity_gw", "existing_capacity", "GW"),
-                            ("energy_gwh", "existing_energy", "GWh"),
-                            ("charge_gw", "existing_charge", "GW")]:
-        arr = existing.groupby(["region", "tech", "build_year"])[col].sum().to_xarray()
+    if "capex_cny_per_kw" not in existing:
+        existing = existing.assign(capex_cny_per_kw=np.nan)
+    for col, name, unit, how in [("capacity_gw", "existing_capacity", "GW", "sum"),
+                                 ("energy_gwh", "existing_energy", "GWh", "sum"),
+                                 ("charge_gw", "existing_charge", "GW", "sum"),
+                                 ("capex_cny_per_kw", "existing_capex", "CNY/kW", "mean")]:
+        arr = existing.assign(**{col: existing[col].astype(float)}).groupby(
+            ["region", "tech", "build_year"])[col].agg(how).to_xarray()
         arr = arr.rename(build_year="vintage").reindex(region=coords["region"], tech=coords["tech"],
-                                                       vintage=vint).fillna(0.0)
+                                                       vintage=vint)
+        if how == "sum":
+            arr = arr.fillna(0.0)
         ds[name] = _da(arr.to_numpy(), ("region", "tech", "vintage"), coords, unit,
-                       "base-year fleet by commissioning year")
+                       "fleet to the last history year by commissioning year")
 
 
 def _add_potentials(ds, pot: pd.DataFrame | None, coords, column: str = "max_gw", name: str = "potential",

@@ -177,6 +177,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Col("charge_gw", "float", "GW", optional=True, ge=0,
             description="separate charging capacity (storage with separate_charge_capacity; blank = "
                         "capacity_gw)"),
+        Col("capex_cny_per_kw", "float", "CNY/kW", optional=True, ge=0,
+            description="overnight cost the cohort was built at, for its stranded capital if retired early "
+                        "(blank: the first period's capex; myopic steps record the build period's)"),
     ), description="base-year fleet by commissioning cohort"),
     Table("demand", ("region", "year"), (
         Col("region", "str", ref="regions.region"),

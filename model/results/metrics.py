@@ -119,6 +119,10 @@ def _stranded(ds, lp, x, data, s) -> None:
     first = data["capex"].sel(period=s.first_period).to_series()
     capex = data["capex"].to_series().reindex(pd.MultiIndex.from_arrays(
         [df["tech"], df["vintage"]])).to_numpy()
+    recorded = data["existing_capex"].to_series().reindex(
+        pd.MultiIndex.from_frame(df[["region", "tech", "vintage"]])).to_numpy() if "existing_capex" in data \
+        else np.full(len(df), np.nan)
+    capex = np.where(np.isnan(capex), recorded, capex)  # a cohort's own capex where recorded
     capex = np.where(np.isnan(capex), df["tech"].map(first).to_numpy(), capex)
     existing = data["existing_capacity"].to_series().reindex(
         pd.MultiIndex.from_frame(df[["region", "tech", "vintage"]])).fillna(0.0).to_numpy() > 0

@@ -70,7 +70,7 @@ def existing_cohorts(data) -> pd.DataFrame:
     en = data["existing_energy"].to_series()
     ch = data["existing_charge"].to_series()
     df = pd.DataFrame({"capacity": ex, "energy": en, "charge": ch}).reset_index()
-    return df[(df["capacity"] > 0) | (df["energy"] > 0)].reset_index(drop=True)
+    return df[(df["capacity"] > 0) | (df["energy"] > 0) | (df["charge"] > 0)].reset_index(drop=True)
 
 
 def retrofit_pairs(data) -> dict:
