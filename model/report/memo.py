@@ -39,6 +39,7 @@ from model.report.style import (
     tech_style,
     thousands,
 )
+from model.report.summary import check_lines
 from model.results.metrics import policy_cost, resource_cost
 
 MIX_YEARS = (2030, 2060)
@@ -277,7 +278,8 @@ def _key_section(ds: xr.Dataset) -> str:
     rows = key_numbers(ds)
     df = pd.DataFrame({"Unit": [u for _, u, _, _ in rows], "Value": [v for _, _, v, _ in rows]},
                       index=[q for q, _, _, _ in rows])
-    return "<h2>Key numbers</h2>" + _table(df, {q: d for q, _, _, d in rows}, "Quantity")
+    check = "".join(f"<p>{html.escape(line)}</p>" for line in check_lines(ds))
+    return "<h2>Key numbers</h2>" + check + _table(df, {q: d for q, _, _, d in rows}, "Quantity")
 
 
 def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
