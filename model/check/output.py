@@ -26,12 +26,20 @@ from model.check.evaluate import Check
 from model.results.write import _clean_attrs, _sha
 
 CHECK_CSV = "check.csv"
+#: amounts below this (in their unit: TWh, h, GW, Mt) are solver noise of the interior point, shown as 0
+NOISE = 1e-6
+
+
+def _denoise(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, float)
+    return np.where(np.abs(v) < NOISE, 0.0, v)
 
 
 def _rp(check: Check, key: str, ds: xr.Dataset, unit: str, description: str, scale=None) -> xr.DataArray:
     regions = check.outcomes[check.periods[0]]["regions"]
     vals = np.column_stack([np.asarray(check.outcomes[p][key], float) / (scale[p] if scale else 1.0)
                             for p in check.periods])
+    vals = vals if scale else _denoise(vals)
     da = xr.DataArray(vals, dims=["region", "period"], coords={"region": regions, "period": check.periods})
     return da.reindex(region=ds["region"]).fillna(0.0).assign_attrs(units=unit, description=description)
 
@@ -59,7 +67,7 @@ def check_variables(check: Check, ds: xr.Dataset) -> xr.Dataset:
             ("reserve_shortfall_gw", "check_reserve_shortfall", "GW", "firm capacity missing for the "
              "reserve margin")):
         out[name] = _rp(check, key, ds, unit, desc)
-    per = lambda key: [float(check.outcomes[p][key]) for p in check.periods]  # noqa: E731
+    per = lambda key: _denoise([float(check.outcomes[p][key]) for p in check.periods])  # noqa: E731
     out["check_co2_excess"] = xr.DataArray(per("co2_excess_mt"), dims=["period"], coords={
         "period": check.periods}, attrs={"units": "Mt/yr", "description": "emissions above the CO2 cap"})
     out["check_clean_share_shortfall"] = xr.DataArray(per("clean_share_shortfall_twh"), dims=["period"],
@@ -67,7 +75,7 @@ def check_variables(check: Check, ds: xr.Dataset) -> xr.Dataset:
         "units": "TWh/yr", "description": "non-fossil generation missing for the clean share"})
     _storage(out, check, ds)
     first = check.outcomes[check.periods[0]]
-    daily = np.stack([check.outcomes[p]["unserved_daily_gwh"] for p in check.periods], axis=1)
+    daily = _denoise(np.stack([check.outcomes[p]["unserved_daily_gwh"] for p in check.periods], axis=1))
     out["check_unserved_by_day"] = xr.DataArray(
         daily, dims=["region", "period", "calendar_day"],
         coords={"region": first["regions"], "period": check.periods,
@@ -82,7 +90,7 @@ def check_variables(check: Check, ds: xr.Dataset) -> xr.Dataset:
 
 def _storage(out: xr.Dataset, check: Check, ds: xr.Dataset) -> None:
     first = check.outcomes[check.periods[0]]
-    dis = np.stack([check.outcomes[p]["discharge_twh"] for p in check.periods], axis=2)
+    dis = _denoise(np.stack([check.outcomes[p]["discharge_twh"] for p in check.periods], axis=2))
     da = xr.DataArray(dis, dims=["region", "tech", "period"],
                       coords={"region": first["regions"], "tech": first["techs"], "period": check.periods})
     da = da.reindex(region=ds["region"], tech=ds["tech"]).fillna(0.0)

@@ -12,9 +12,11 @@ periods [bn CNY PV] (operating terms of the timesteps: fuel, O&M, and lost load 
 so days with lost load come first). The day with the largest error that is not yet a day of its own is
 taken, with its neighbours on either side while their error is at least half of it (a multi-day lull
 is added as a run of consecutive days, which year-linked storage then sees in sequence), until
-:data:`DAYS_PER_ITERATION` days are added. The new LP has more timesteps than the last one, so the
-interior point starts cold (a simplex warm start from an extended basis was not faster, see
-``docs/performance.md``).
+:data:`DAYS_PER_ITERATION` days are added. Each re-solve starts cold: the new LP has the added days'
+timesteps, and the interior point — 2.3× faster than the simplex on the default LP
+(``docs/performance.md``) — cannot start from the last basis (a simplex start from the old basis
+extended to the new columns is possible, since the old days keep their timestep labels, but is not
+implemented).
 """
 from __future__ import annotations
 
