@@ -62,7 +62,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--no-check", action="store_true", help="skip the full-year check of the plan")
     run.add_argument("--accuracy", type=float, metavar="GAP",
                      help="add representative days until the full-year cost gap is at most GAP (e.g. 0.02)")
-    run.add_argument("--max-iterations", type=int, metavar="N", help="--accuracy: re-solves at most")
+    run.add_argument("--max-iterations", type=int, metavar="N", help="--accuracy: re-solves at most (default 6)")
+    run.add_argument("--add-days", type=int, metavar="N", help="--accuracy: calendar days added per re-solve "
+                                                                "(default 8)")
     _check_options(run)
     chk = sub.add_parser("check", help="operate the plan of a results folder over the full year")
     chk.add_argument("folder", help="results folder, e.g. results/3060")
@@ -127,7 +129,8 @@ def cmd_run(args) -> int:
     if args.accuracy is not None and not 0 < args.accuracy < 1:
         raise InputError([f"--accuracy: found {args.accuracy}; expected a relative gap between 0 and 1, e.g. 0.02"])
     run = run_checked(args.inputs, args.scenario, sets, out, not args.no_figures, check_options(args),
-                      check=not args.no_check, accuracy=args.accuracy, max_iterations=args.max_iterations)
+                      check=not args.no_check, accuracy=args.accuracy, max_iterations=args.max_iterations,
+                      add_days=args.add_days)
     print(summary(run.results, run.timings))
     if "accuracy_stop" in run.results.attrs:
         a = run.results.attrs

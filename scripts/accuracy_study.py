@@ -44,13 +44,22 @@ def reference() -> float | None:
 def study(case: str, target: float, max_iterations: int, per_iteration: int, workers: int | None) -> pd.DataFrame:
     inputs = load_inputs(ROOT / "inputs" / "china7", "3060", CASES[case])
     t0 = time.perf_counter()
-    run, check, ref = refine(inputs, target, solve, CheckOptions(workers=workers), max_iterations, per_iteration)
+    path = ROOT / "docs" / f"accuracy-{case}.csv"
+    rows = []
+
+    def record(row):  # each iteration on disk as it finishes (the study can be stopped)
+        rows.append(dict(row, total_s=time.perf_counter() - t0))
+        pd.DataFrame(rows).assign(stop="running").to_csv(path, index=False)
+        print(json.dumps(rows[-1]), flush=True)
+
+    run, check, ref = refine(inputs, target, solve, CheckOptions(workers=workers), max_iterations,
+                             per_iteration, on_iteration=record)
     df = pd.DataFrame(ref.history)
     df["stop"] = ref.stop
     df["total_s"] = time.perf_counter() - t0
     if case == "2060":
         df["full_year_optimum_bn_cny"] = reference()
-    df.to_csv(ROOT / "docs" / f"accuracy-{case}.csv", index=False)
+    df.to_csv(path, index=False)
     print(json.dumps({"stop": ref.stop, "extra_days": ref.extra_days, "seconds": df["total_s"].iloc[0]}))
     return df
 
@@ -73,6 +82,8 @@ def plot(df: pd.DataFrame, case: str) -> None:
                     fontsize=7)
     ax.set(xlabel="iteration (re-solves)", ylabel="cost [bn CNY, PV 2020]", title="Costs per iteration")
     ax.legend(fontsize=7)
+    for a in (ax, bx):
+        a.set_xticks(list(it))
     bx.plot(it, 100 * df["cost_gap"], "o-", label="cost gap [%]")
     bx.axhline(100 * 0.02, color="0.5", ls=":", label="target 2 %")
     bx2 = bx.twinx()
@@ -95,7 +106,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--case", choices=list(CASES), default="2060")
     ap.add_argument("--target", type=float, default=0.02)
-    ap.add_argument("--max-iterations", type=int, default=4)
+    ap.add_argument("--max-iterations", type=int, default=6)
     ap.add_argument("--days-per-iteration", type=int, default=8)
     ap.add_argument("--workers", type=int)
     ap.add_argument("--plot-only", action="store_true")

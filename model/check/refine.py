@@ -32,7 +32,7 @@ from model.data.settings import InputError
 from model.run.solved import UNSERVED_TOLERANCE_TWH
 
 #: re-solves at most (the first solve not counted)
-MAX_ITERATIONS = 4
+MAX_ITERATIONS = 6
 #: calendar days added per iteration
 DAYS_PER_ITERATION = 8
 #: CO2 above the cap that still counts as within it [Mt/yr, summed over periods]
@@ -102,9 +102,11 @@ def _row(k: int, run, check: Check, extra: int, solve_s: float) -> dict:
 
 
 def refine(inputs, target: float, solve, opts: CheckOptions | None = None,
-           max_iterations: int = MAX_ITERATIONS, days_per_iteration: int = DAYS_PER_ITERATION):
+           max_iterations: int = MAX_ITERATIONS, days_per_iteration: int = DAYS_PER_ITERATION,
+           on_iteration=None):
     """Solve, check and add days until converged or at the limit (module docstring). ``solve`` maps
-    inputs to a :class:`model.run.solved.Run`. Returns (the last run, its check, a :class:`Refinement`)."""
+    inputs to a :class:`model.run.solved.Run`; ``on_iteration`` (optional) is called with each row of
+    the history as it is made. Returns (the last run, its check, a :class:`Refinement`)."""
     if inputs.settings.foresight != "perfect":
         raise InputError(["--accuracy: needs perfect foresight (the cost error of a day is read from the "
                           "planning LP); drop --foresight myopic"])
@@ -118,6 +120,8 @@ def refine(inputs, target: float, solve, opts: CheckOptions | None = None,
             solve_s = time.perf_counter() - t0
             check = check_plan(run.results, inputs, opts, client)
             history.append(_row(k, run, check, len(inputs.settings.extra_days), solve_s))
+            if on_iteration is not None:
+                on_iteration(history[-1])
             if converged(check, target):
                 stop = "converged"
                 break

@@ -34,7 +34,7 @@ def solve(inputs):
 
 def run_checked(inputs_dir, scenario: str, sets: list[str], out: Path | None, figures: bool,
                 opts: CheckOptions, check: bool | None = None, accuracy: float | None = None,
-                max_iterations: int | None = None):
+                max_iterations: int | None = None, add_days: int | None = None):
     """Load, solve, check (unless ``check`` is False or the scenario's ``full_year_check`` is off),
     refine to ``accuracy`` if given, and write ``out``; returns the :class:`~model.run.solved.Run`."""
     t0 = time.perf_counter()
@@ -42,10 +42,11 @@ def run_checked(inputs_dir, scenario: str, sets: list[str], out: Path | None, fi
     load_s = time.perf_counter() - t0
     extra = {}
     if accuracy is not None:
-        from model.check.refine import MAX_ITERATIONS, refine
+        from model.check.refine import DAYS_PER_ITERATION, MAX_ITERATIONS, refine
 
         run, chk, ref = refine(inputs, accuracy, solve, opts,
-                               MAX_ITERATIONS if max_iterations is None else max_iterations)
+                               MAX_ITERATIONS if max_iterations is None else max_iterations,
+                               add_days or DAYS_PER_ITERATION)
         table = pd.DataFrame(ref.history)
         extra[ACCURACY_CSV] = lambda p: table.to_csv(p, index=False, float_format="%.6g")
         run.results.attrs.update({"accuracy_target": accuracy, "accuracy_stop": ref.stop,
