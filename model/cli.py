@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
                      help="add representative days until the full-year cost gap is at most GAP (e.g. 0.02)")
     run.add_argument("--max-iterations", type=int, metavar="N", help="--accuracy: re-solves at most (default 6)")
     run.add_argument("--add-days", type=int, metavar="N", help="--accuracy: calendar days added per re-solve "
-                                                                "(default 8)")
+                                                                "(default 16)")
     _check_options(run)
     chk = sub.add_parser("check", help="operate the plan of a results folder over the full year")
     chk.add_argument("folder", help="results folder, e.g. results/3060")

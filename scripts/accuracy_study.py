@@ -2,6 +2,7 @@
 
     python scripts/accuracy_study.py --case 2060       # the 2060 case of the time-resolution study
     python scripts/accuracy_study.py --case default    # the default run (9 periods, perfect foresight)
+    python scripts/accuracy_study.py --case 2060 --days-per-iteration 16 --name 2060-add16
 
 Each iteration of :func:`model.check.refine.refine` (solve, full-year check, add the days served worst)
 is a row of ``docs/accuracy-<case>.csv``: representative days, planning cost, evaluated cost (the plan
@@ -41,10 +42,11 @@ def reference() -> float | None:
     return float(full["total_cost_bn_cny"].iloc[0]) if len(full) else None
 
 
-def study(case: str, target: float, max_iterations: int, per_iteration: int, workers: int | None) -> pd.DataFrame:
+def study(case: str, target: float, max_iterations: int, per_iteration: int, workers: int | None,
+          name: str) -> pd.DataFrame:
     inputs = load_inputs(ROOT / "inputs" / "china7", "3060", CASES[case])
     t0 = time.perf_counter()
-    path = ROOT / "docs" / f"accuracy-{case}.csv"
+    path = ROOT / "docs" / f"accuracy-{name}.csv"
     rows = []
 
     def record(row):  # each iteration on disk as it finishes (the study can be stopped)
@@ -64,7 +66,7 @@ def study(case: str, target: float, max_iterations: int, per_iteration: int, wor
     return df
 
 
-def plot(df: pd.DataFrame, case: str) -> None:
+def plot(df: pd.DataFrame, case: str, name: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -94,10 +96,11 @@ def plot(df: pd.DataFrame, case: str) -> None:
     bx.legend(loc="upper right", fontsize=7)
     bx2.legend(loc="center right", fontsize=7)
     title = {"2060": "2060 alone (china7, 3060)", "default": "default run (china7, 3060, 9 periods)"}[case]
-    fig.suptitle(f"--accuracy 0.02: {title}")
+    added = int(df["extra_days"].diff().max()) if len(df) > 1 else 0
+    fig.suptitle(f"--accuracy 0.02: {title}" + (f", {added} days added per iteration" if added else ""))
     fig.text(0.01, 0.01, "Source: cn-3060 scripts/accuracy_study.py", fontsize=7, color="0.4")
     fig.tight_layout(rect=(0, 0.03, 1, 0.95))
-    path = ROOT / "docs" / "figures" / f"accuracy_{case}.png"
+    path = ROOT / "docs" / "figures" / f"accuracy_{name}.png"
     fig.savefig(path, dpi=130)
     print(f"wrote {path}")
 
@@ -107,16 +110,18 @@ def main() -> None:
     ap.add_argument("--case", choices=list(CASES), default="2060")
     ap.add_argument("--target", type=float, default=0.02)
     ap.add_argument("--max-iterations", type=int, default=6)
-    ap.add_argument("--days-per-iteration", type=int, default=8)
+    ap.add_argument("--days-per-iteration", type=int, default=16)
     ap.add_argument("--workers", type=int)
+    ap.add_argument("--name", help="name of the CSV and figure (default: the case)")
     ap.add_argument("--plot-only", action="store_true")
     args = ap.parse_args()
+    name = args.name or args.case
     if args.plot_only:
-        df = pd.read_csv(ROOT / "docs" / f"accuracy-{args.case}.csv")
+        df = pd.read_csv(ROOT / "docs" / f"accuracy-{name}.csv")
     else:
-        df = study(args.case, args.target, args.max_iterations, args.days_per_iteration, args.workers)
+        df = study(args.case, args.target, args.max_iterations, args.days_per_iteration, args.workers, name)
     print(df.round(4).to_string(index=False))
-    plot(df, args.case)
+    plot(df, args.case, name)
 
 
 if __name__ == "__main__":

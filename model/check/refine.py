@@ -34,7 +34,7 @@ from model.run.solved import UNSERVED_TOLERANCE_TWH
 #: re-solves at most (the first solve not counted)
 MAX_ITERATIONS = 6
 #: calendar days added per iteration
-DAYS_PER_ITERATION = 8
+DAYS_PER_ITERATION = 16
 #: CO2 above the cap that still counts as within it [Mt/yr, summed over periods]
 CO2_TOLERANCE_MT = 0.05
 
