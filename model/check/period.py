@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from model.check.elastic import PREFIX, add_elastic
@@ -111,7 +110,3 @@ def operate_period(job: dict) -> dict:
                                                      "max_dual_infeasibility")},
                 "residuals": residuals(arr, sol.x), "slack_families": [n[len(PREFIX):] for n in slacks]})
     return out
-
-
-def region_index(data) -> pd.Index:
-    return pd.Index(data["region"].to_numpy())

@@ -19,6 +19,8 @@ import pandas as pd
 import scipy.sparse as sp
 import xarray as xr
 
+from model.data.settings import InputError
+
 #: variable family -> results variable holding its values (docs/results.md); None: fixed at 0
 PLAN_FAMILIES = {
     "new_capacity": "new_capacity",
@@ -57,7 +59,8 @@ def plan_mask(lp) -> np.ndarray:
 
 def plan_values(lp, plan: xr.Dataset, tol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
     """Global columns of every plan family in ``lp`` and their values in ``plan`` (0 where the plan has
-    none). Raises ValueError if the plan holds capacity the LP has no column for."""
+    none). Raises :class:`~model.data.settings.InputError` if the plan holds capacity the LP has no
+    column for (a results file that does not belong to this dataset)."""
     cols, vals = [], []
     for name, var in PLAN_FAMILIES.items():
         if name not in lp.vars or not lp.vars[name].size:
@@ -86,7 +89,8 @@ def _no_orphans(series: pd.Series, key: pd.Index, index: pd.DataFrame, var: str,
         s = s[s.index.get_level_values("period").isin(periods)]
     missing = s.index.difference(key)
     if len(missing):
-        raise ValueError(f"the plan's {var} at {list(missing[:3])} has no column in the check's LP")
+        raise InputError([f"results.nc: the plan's {var} at {list(missing[:3])} has no column in the check's "
+                          f"LP; expected results solved from this dataset"])
 
 
 def plan_only_rows(a: sp.csr_matrix, plan: np.ndarray) -> np.ndarray:
