@@ -65,6 +65,32 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="more detail: the solver's log, and the traceback of an internal error")
 
 
+def _check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--check-segments", metavar="N|hourly",
+                   help="steps per calendar day in the full-year check (default: the check_segments setting)")
+    p.add_argument("--workers", type=int, help="full-year check: local Dask workers (1: in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="full-year check on a running Dask scheduler")
+
+
+def check_segments(args) -> str | None:
+    """``--check-segments`` as the value of the ``check_segments`` setting (None: not given)."""
+    seg = getattr(args, "check_segments", None)
+    if seg is None:
+        return None
+    if str(seg).lower() in ("hourly", "null", "none", "24"):
+        return "null"
+    if str(seg).isdigit() and 1 <= int(seg) < 24:
+        return str(int(seg))
+    raise InputError([f"--check-segments: found {seg!r}; expected 1…23 or 'hourly'"])
+
+
+def check_options(args):
+    """:class:`model.check.evaluate.CheckOptions` from the command line."""
+    from model.check.evaluate import CheckOptions
+
+    return CheckOptions(workers=args.workers, scheduler=args.scheduler)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="run.py", description="cn-3060 capacity-expansion model")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -76,6 +102,17 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--time-limit", type=_seconds, help="solver time limit [s]")
     run.add_argument("--foresight", choices=["perfect", "myopic"])
     run.add_argument("--no-figures", action="store_true", help="skip figures and memo")
+    run.add_argument("--no-check", action="store_true", help="skip the full-year check of the plan")
+    run.add_argument("--accuracy", type=float, metavar="GAP",
+                     help="add representative days until the full-year cost gap is at most GAP (e.g. 0.02)")
+    run.add_argument("--max-iterations", type=int, metavar="N", help="--accuracy: re-solves at most (default 6)")
+    run.add_argument("--add-days", type=int, metavar="N", help="--accuracy: calendar days added per re-solve "
+                                                                "(default 16)")
+    _check_options(run)
+    chk = sub.add_parser("check", help="operate the plan of a results folder over the full year")
+    chk.add_argument("folder", help="results folder, e.g. results/3060")
+    chk.add_argument("--inputs", help="dataset folder (default: the one the run used)")
+    _check_options(chk)
     val = sub.add_parser("validate", help="check a dataset without solving")
     _common(val)
     imp = sub.add_parser("import-load", help="write profiles/load.csv.gz from hourly provincial load in "
@@ -112,6 +149,8 @@ def _sets(args) -> list[str]:
         val = getattr(args, opt, None)
         if val is not None:
             sets.append(f"{name}={val}")
+    if check_segments(args) is not None:
+        sets.append(f"check_segments={check_segments(args)}")
     return sets
 
 
@@ -139,22 +178,42 @@ def _out(args) -> Path:
 
 
 def cmd_run(args) -> int:
+    from model.check.runner import run_checked
     from model.report.summary import summary
     from model.results.write import check_target
-    from model.run.single import run_scenario
 
     out = _out(args)
     check_target(out, f"--out {out}" if args.out else f"results folder {out}", protect=[args.inputs])
     sets = _sets(args)
     if args.verbose:
         sets.append("solver_log=true")
+    if args.accuracy is not None and not 0 < args.accuracy < 1:
+        raise InputError([f"--accuracy: found {args.accuracy}; expected a relative gap between 0 and 1, e.g. 0.02"])
     from model import progress
 
     with progress.reporting():
-        run = run_scenario(args.inputs, args.scenario, sets, out=out, figures=not args.no_figures)
+        run = run_checked(args.inputs, args.scenario, sets, out, not args.no_figures, check_options(args),
+                          check=not args.no_check, accuracy=args.accuracy, max_iterations=args.max_iterations,
+                          add_days=args.add_days)
     print(summary(run.results, run.timings))
+    if "accuracy_stop" in run.results.attrs:
+        a = run.results.attrs
+        print(f"--accuracy {a['accuracy_target']:g}: {a['accuracy_stop']} after {a['accuracy_iterations']} "
+              f"re-solves (table in {out}/accuracy.csv)")
     extra = "" if args.no_figures else f" (figures in {out}/figures/, memo {out}/memo.html)"
     print(f"\nResults written to {out}/{extra}; log {out}/run.log")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from model.check.runner import check_folder
+    from model.report.summary import check_lines
+
+    seg = check_segments(args)
+    ds = check_folder(args.folder, check_options(args), args.inputs,
+                      None if seg is None else {"check_segments": None if seg == "null" else int(seg)})
+    print("\n".join(check_lines(ds)))
+    print(f"\nCheck written to {args.folder}/ (results.nc, check.csv)")
     return 0
 
 
@@ -236,7 +295,7 @@ def _dispatch(args) -> int:
     from model.lp.solve import SolveError
 
     commands = {"run": cmd_run, "validate": cmd_validate, "report": cmd_report,
-                "import-load": cmd_import_load}
+                "import-load": cmd_import_load, "check": cmd_check}
     try:
         if args.command == "sweep":
             from model.sweep.driver import cmd_sweep

@@ -46,12 +46,17 @@ def tech_data(techs: pd.DataFrame, fuels: pd.DataFrame) -> dict:
             "charge_efficiency": eta_c.to_numpy(), "discharge_efficiency": eta_d.to_numpy()}
 
 
-def time_slices(tables: dict, profiles: dict, settings: Settings) -> TimeSlices:
-    """Representative days for a dataset; national net load weights regions by first-period demand."""
+def demand_share(tables: dict, settings: Settings) -> pd.Series:
+    """Each region's share of first-period demand (weights the national net load)."""
     region_ids = tables["regions"]["region"].tolist()
     demand = interp_years(tables["demand"], "region", "demand_twh", settings.periods).reindex(region_ids)
-    share = demand.iloc[:, 0] / demand.iloc[:, 0].sum()
-    return representative_days(profiles, settings.days, share, settings.segments)
+    return demand.iloc[:, 0] / demand.iloc[:, 0].sum()
+
+
+def time_slices(tables: dict, profiles: dict, settings: Settings) -> TimeSlices:
+    """Representative days for a dataset; national net load weights regions by first-period demand."""
+    share = demand_share(tables, settings)
+    return representative_days(profiles, settings.days, share, settings.segments, settings.extra_days)
 
 
 def prepare(tables: dict, profiles: dict, settings: Settings, time: TimeSlices | None = None) -> xr.Dataset:

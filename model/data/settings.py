@@ -51,6 +51,12 @@ class Settings(BaseModel):
     days: int = Field(8, ge=1, le=365, description="representative days (365 = full year)")
     segments: int | None = Field(None, ge=1, le=24,
                                  description="timesteps per day (None = 24 hourly steps)")
+    extra_days: list[int] = Field(default_factory=list, description="calendar days (0-based) added as "
+                                  "representative days of their own, weight 1 each (set by --accuracy)")
+    full_year_check: bool = Field(True, description="after a run, operate its plan over the full year "
+                                  "(docs/time-resolution.md); false: skip")
+    check_segments: int | None = Field(4, ge=1, le=24, description="timesteps per calendar day in the "
+                                       "full-year check (None = 24 hourly steps)")
     value_of_lost_load_cny_per_mwh: float = Field(20000.0, gt=0, le=1e6,
                                                   description="cost of unserved energy [CNY/MWh]")
     reserve_margin: float | None = Field(0.15, ge=0, le=1, description="planning reserve margin [fraction]; "
@@ -113,6 +119,14 @@ class Settings(BaseModel):
         if bad:
             raise ValueError(f"solver options that read or write files are not allowed: {', '.join(bad)}")
         return v
+
+    @field_validator("extra_days")
+    @classmethod
+    def _calendar_days(cls, v: list[int]) -> list[int]:
+        bad = [d for d in v if not 0 <= d < 365]
+        if bad:
+            raise ValueError(f"calendar days are 0…364; found {bad}")
+        return sorted(set(v))
 
     @field_validator("co2_cap", "carbon_price", "clean_share", "ets", mode="before")
     @classmethod

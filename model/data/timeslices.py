@@ -7,6 +7,13 @@ chronology maps each calendar day to its representative day (used to link season
 segmentation merges hours within a day into ``segments`` steps of unequal duration (tsam's segmentation).
 After clustering, every profile is rescaled so the reduced year reproduces its annual mean exactly
 (capacity factors are clipped at 1 and the rescaling repeated).
+
+``extra_days`` (calendar days, e.g. those the full-year check found served worst) become representative
+days of their own after the clustered ones: weight 1 each, taken off the cluster they belonged to, kept
+at their real values (only the clustered days are rescaled), and the chronology maps them to their new
+days, so consecutive extra days form a real multi-day sequence for year-linked storage.
+:func:`calendar_days` cuts chosen calendar days (by default all 365, in order) into ``segments`` steps
+each, every day its own representative day: the full year that the check operates a plan on.
 """
 from __future__ import annotations
 
@@ -93,8 +100,8 @@ def full_year(profiles: dict) -> TimeSlices:
 
 
 def representative_days(profiles: dict, n_days: int, demand_share: pd.Series,
-                        segments: int | None = None) -> TimeSlices:
-    """Choose ``n_days`` representative days (one of them the peak net-load day).
+                        segments: int | None = None, extra_days=()) -> TimeSlices:
+    """Choose ``n_days`` representative days (one of them the peak net-load day), plus ``extra_days``.
 
     Parameters
     ----------
@@ -102,9 +109,12 @@ def representative_days(profiles: dict, n_days: int, demand_share: pd.Series,
     n_days : number of representative days including the peak net-load day
     demand_share : Series region -> share of national demand, weights the national net load
     segments : timesteps per day (None: 24 hourly steps)
+    extra_days : calendar days (0-based) added as representative days of their own (weight 1 each)
     """
     if n_days >= DAYS_PER_YEAR and not segments:
         return full_year(profiles)
+    if len(extra_days):
+        return _with_extra_days(profiles, n_days, demand_share, segments, extra_days)
     import tsam
     from tsam import ClusterConfig, ExtremeConfig, SegmentConfig
 
@@ -141,6 +151,97 @@ def representative_days(profiles: dict, n_days: int, demand_share: pd.Series,
     reduced = _split_and_rescale(profiles, feats.columns, values, weight)
     return TimeSlices(day, step, durations, weight, first_hour.astype(int), day_weight,
                       chronology, source, reduced)
+
+
+def _segmented(feats: pd.DataFrame, days: np.ndarray, segments: int | None):
+    """Each of ``days`` (calendar days) cut into ``segments`` steps (tsam's segmentation, every day its
+    own cluster; None or 24: hourly): (values (len(days)·steps × features), durations [h])."""
+    days = np.asarray(days, dtype=int)
+    hours = (days[:, None] * 24 + np.arange(24)[None, :]).ravel()
+    sub = feats.iloc[hours]
+    if not segments or segments >= 24:
+        return sub.to_numpy(dtype=float), np.ones(len(hours))
+    import tsam
+    from tsam import ClusterConfig, SegmentConfig
+
+    sub = sub.set_axis(pd.date_range("2019-01-01", periods=len(hours), freq="h"))
+    res = tsam.aggregate(sub, n_clusters=len(days), cluster=ClusterConfig(method="hierarchical"),
+                         segments=SegmentConfig(n_segments=segments), preserve_column_means=False)
+    order = np.asarray(res.cluster_assignments)  # cluster of each day (each day is its own cluster)
+    reps = res.cluster_representatives
+    values = np.concatenate([reps.loc[c].to_numpy(dtype=float) for c in order])
+    durations = np.concatenate([np.asarray(res.segment_durations[c], float) for c in order])
+    return values, durations
+
+
+def _first_hours(durations: np.ndarray, steps_per_day: int) -> np.ndarray:
+    d = durations.reshape(-1, steps_per_day)
+    return np.concatenate([np.zeros((len(d), 1)), np.cumsum(d, axis=1)[:, :-1]], axis=1).ravel().astype(int)
+
+
+def calendar_days(profiles: dict, demand_share: pd.Series, segments: int | None = 4) -> TimeSlices:
+    """The full year: all 365 calendar days in order, each its own representative day of weight 1, cut
+    into ``segments`` steps a day (tsam's segmentation; None: 24 hourly steps, 8760 timesteps)."""
+    if not segments or segments >= 24:
+        return full_year(profiles)
+    days = np.arange(DAYS_PER_YEAR)
+    feats = _features(profiles, demand_share)
+    values, durations = _segmented(feats, days, segments)
+    steps = len(durations) // DAYS_PER_YEAR
+    day = np.repeat(days, steps)
+    reduced = _split_and_rescale(profiles, feats.columns, values, durations.copy())
+    return TimeSlices(day, np.tile(np.arange(steps), DAYS_PER_YEAR), durations, durations.copy(),
+                      _first_hours(durations, steps), np.ones(DAYS_PER_YEAR), days.copy(), days.copy(),
+                      reduced)
+
+
+def _with_extra_days(profiles, n_days, demand_share, segments, extra_days) -> TimeSlices:
+    """The clustered days, then each extra calendar day as a day of its own (see module docstring).
+    Days already represented by themselves alone (a cluster of one) are not added again."""
+    base = representative_days(profiles, n_days, demand_share, segments)
+    extra = np.unique(np.asarray(extra_days, dtype=int))
+    if len(extra) and (extra.min() < 0 or extra.max() >= DAYS_PER_YEAR):
+        raise ValueError(f"extra_days must be calendar days 0…{DAYS_PER_YEAR - 1}; found {extra.tolist()}")
+    extra = extra[base.day_weight[base.chronology[extra]] > 1]
+    extra = _drop_emptying(extra, base)
+    if not len(extra):
+        return base
+    feats = _features(profiles, demand_share)
+    steps = base.n_steps // len(base.day_weight)
+    base_values = np.column_stack([_base_column(base, profiles, c) for c in feats.columns])
+    values, durations = _segmented(feats, extra, segments)
+    n_base = len(base.day_weight)
+    chronology = base.chronology.copy()
+    day_weight = base.day_weight - np.bincount(chronology[extra], minlength=n_base)
+    chronology[extra] = n_base + np.arange(len(extra))
+    day_weight = np.r_[day_weight, np.ones(len(extra))]
+    all_dur = np.r_[base.duration_h, durations]
+    day = np.repeat(np.arange(n_base + len(extra)), steps)
+    weight = day_weight[day] * all_dur
+    fixed = np.r_[np.zeros(base.n_steps, bool), np.ones(len(durations), bool)]
+    reduced = _split_and_rescale(profiles, feats.columns, np.r_[base_values, values], weight, fixed)
+    return TimeSlices(day, np.tile(np.arange(steps), n_base + len(extra)), all_dur, weight,
+                      np.r_[base.first_hour, _first_hours(durations, steps)], day_weight, chronology,
+                      np.r_[base.source_day, extra], reduced)
+
+
+def _drop_emptying(extra: np.ndarray, base: TimeSlices) -> np.ndarray:
+    """Keep at least one calendar day in every cluster: of the days a cluster would lose entirely, the
+    last stays with its cluster."""
+    keep = np.ones(len(extra), bool)
+    taken = np.bincount(base.chronology[extra], minlength=len(base.day_weight))
+    for d in np.flatnonzero(taken >= base.day_weight):
+        keep[np.flatnonzero(base.chronology[extra] == d)[-1]] = False
+    return extra[keep]
+
+
+def _base_column(base: TimeSlices, profiles: dict, column: str) -> np.ndarray:
+    """A feature column of the clustered days as the model uses it (the net-load index is not needed
+    after clustering and is left at 0)."""
+    name, _, region = column.partition("|")
+    if name in base.profiles and region:
+        return base.profiles[name][region].to_numpy(dtype=float)
+    return np.zeros(base.n_steps)
 
 
 def _source_days(feats, values, durations, chronology, steps_per_day) -> np.ndarray:

@@ -12,8 +12,15 @@ import pandas as pd
 from model.data.dims import HOURS_PER_YEAR
 from model.data.schema import TABLES, UNIT_LIMITS
 from model.data.settings import suggest
-from model.data.validate_tables import _INVISIBLE, MAX_LINES, _fmt, _line, more_like_it, show, where
-
+from model.data.validate_tables import (
+    _INVISIBLE,
+    MAX_LINES,
+    _fmt,
+    _line,
+    more_like_it,
+    show,
+    where,
+)
 
 #: tables that must have at least one row, and why (the others may hold only their header)
 NONEMPTY = {"regions": "the model needs regions", "techs": "the model needs technologies",

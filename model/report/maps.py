@@ -14,7 +14,16 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 
 from model.report import geography
-from model.report.style import fig_legend, legend_handles, new_figure, nonzero, styled, styles_for, tech_frame
+from model.report.style import (
+    fig_legend,
+    legend_handles,
+    new_figure,
+    nonzero,
+    styled,
+    styles_for,
+    tech_frame,
+)
+
 
 def _inputs_folder(ds: xr.Dataset) -> list[Path]:
     raw = ds.attrs.get("inputs")

@@ -26,10 +26,16 @@ import xarray as xr
 from model.report import caveats as cav
 from model.report import notable as nb
 from model.report import sources as src
-from model.report.compare import comparison_frame, comparison_table, fig_comparison, find_reference
+from model.report.compare import (
+    comparison_frame,
+    comparison_table,
+    fig_comparison,
+    find_reference,
+)
 from model.report.figures import CAPTIONS, write_figures
 from model.report.narrative import summary
 from model.report.style import RC
+from model.report.summary import check_lines
 from model.report.tables import (  # noqa: F401 (re-exported: the memo's numbers)
     MIX_YEARS,
     assumptions,
@@ -161,7 +167,8 @@ def _key_section(ds: xr.Dataset) -> str:
     rows = key_numbers(ds)
     df = pd.DataFrame({"Unit": [u for _, u, _, _ in rows], "Value": [v for _, _, v, _ in rows]},
                       index=[q for q, _, _, _ in rows])
-    return "<h2>Key numbers</h2>" + _table(df, {q: d for q, _, _, d in rows}, "Quantity")
+    check = "".join(f"<p>{html.escape(line)}</p>" for line in check_lines(ds))
+    return "<h2>Key numbers</h2>" + check + _table(df, {q: d for q, _, _, d in rows}, "Quantity")
 
 
 def _notable_section(ds: xr.Dataset) -> str:

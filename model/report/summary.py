@@ -42,6 +42,35 @@ def co2_table(ds: xr.Dataset) -> pd.DataFrame:
     }).round(1)
 
 
+def check_lines(ds: xr.Dataset) -> list[str]:
+    """The full-year check in plain words (empty without one): what the plan costs over the full year,
+    how far that is from the planning estimate, where it leaves load unserved and exceeds the cap."""
+    if "cost_gap" not in ds:
+        return []
+    ev, plan, gap = (float(ds[v]) for v in ("evaluated_cost", "planning_cost", "cost_gap"))
+    seg = ds.attrs.get("check_segments", "")
+    steps = "hourly" if str(seg) == "hourly" else f"{seg} steps a day"
+    more = f"{abs(ev / plan - 1):.1%} {'more' if ev >= plan else 'less'}"
+    lines = [f"Full-year check (365 days, {steps}, capacities fixed): this plan costs {ev:,.0f} bn "
+             f"CNY over the full year, {more} than the planning estimate of {plan:,.0f} bn CNY "
+             f"(gap {gap:.1%})."]
+    lost = ds["check_unserved_energy"].to_series()
+    lost = lost[lost > 0.005].sort_values(ascending=False)
+    if len(lost):
+        hours = ds["check_unserved_hours"].to_series()
+        parts = [f"{v:,.2f} TWh in {int(p)} in {r} ({hours[(r, p)]:,.0f} h)" for (r, p), v in lost.head(3).items()]
+        rest = f", {float(lost.iloc[3:].sum()):,.2f} TWh elsewhere" if len(lost) > 3 else ""
+        lines.append("It would leave " + "; ".join(parts) + rest + " unserved.")
+    else:
+        lines.append("It serves all load in every period.")
+    excess = ds["check_co2_excess"].to_series()
+    excess = excess[excess > 0.05]
+    if len(excess):
+        lines.append("Its emissions exceed the CO2 cap by " + ", ".join(
+            f"{v:,.1f} Mt in {int(p)}" for p, v in excess.items()) + ".")
+    return lines
+
+
 def summary(ds: xr.Dataset, timings: dict | None = None) -> str:
     lines = [f"Scenario {ds.attrs.get('scenario')}: {ds.attrs.get('description', '')}".rstrip(": "),
              "", "Capacity and generation by technology (national)", mix_table(ds).to_string(), "",
@@ -50,9 +79,10 @@ def summary(ds: xr.Dataset, timings: dict | None = None) -> str:
              f"{float(ds['total_cost']):,.0f} bn CNY (real 2020 CNY, PV {pv_year(ds)}: discounted to "
              f"{pv_year(ds)})",
              f"Unserved energy: {float(ds['unserved_energy'].sum()):.3f} TWh over all periods"]
+    lines += [""] + check_lines(ds) if "cost_gap" in ds else []
     if timings:
         keys = ("load_s", "prepare_s", "build_s", "pyomo_build_s", "compile_s", "handover_s", "solve_s",
-                "extract_s", "write_s")
+                "extract_s", "write_s", "check_s")
         parts = [f"{k[:-2]} {timings[k]:.1f}" for k in keys if k in timings]
         lines.append("Seconds: " + ", ".join(parts))
         lines.append(f"Problem: {ds.attrs.get('n_variables'):,} variables, "

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from model.data.settings import InputError
 from model.results.cf import conform
 from model.results.envelope import envelope
-from model.data.settings import InputError
 
 #: tidy CSVs: file name -> (variable, value column name)
 CSV_TABLES = {

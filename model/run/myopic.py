@@ -20,8 +20,8 @@ from model import progress
 from model.data import finance
 from model.data.prepare import prepare, time_slices
 from model.lp.assemble import build
-from model.results.costs import COMPONENTS
 from model.results.annuities import build_annuities, line_annuities
+from model.results.costs import COMPONENTS
 from model.results.extract import extract
 from model.run.carry import carry_forward
 from model.run.solved import Run, check_ranges, solve_checked, stamp

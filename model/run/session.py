@@ -72,7 +72,8 @@ class Session:
 
     def _time_for(self, settings: Settings) -> TimeSlices | None:
         base = self.inputs.settings
-        if self.time is not None and (settings.days, settings.segments) == (base.days, base.segments):
+        key = lambda st: (st.days, st.segments, st.extra_days)  # noqa: E731
+        if self.time is not None and key(settings) == key(base):
             return self.time
         return None
 

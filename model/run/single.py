@@ -60,9 +60,21 @@ def memo_steps():
     return [figures, memo]
 
 
+def solve(inputs: Inputs) -> Run:
+    """Solve loaded inputs with the foresight their settings ask for (perfect or myopic)."""
+    if inputs.settings.foresight == "myopic":
+        from model.run.myopic import solve_myopic
+
+        return solve_myopic(inputs, inputs.settings.look_ahead)
+    return solve_inputs(inputs)
+
+
 def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = None,
-                 out: Path | None = None, figures: bool = False) -> Run:
+                 out: Path | None = None, figures: bool = False, solve_with=None) -> Run:
     """Load, solve and (if ``out`` is given) write one scenario, with figures and memo if asked.
+
+    ``solve_with(inputs) -> (run, extra_files)`` replaces the plain solve (:func:`solve`): the full-year
+    check and ``--accuracy`` (:mod:`model.check.runner`) solve, check and add files this way.
 
     With ``out``, the run's log (ours and HiGHS's) is kept as ``out/run.log``. Everything that can be known
     before the solve is checked first (inputs, solver and its options, where the results go:
@@ -75,24 +87,19 @@ def run_scenario(inputs_dir, scenario: str = "3060", sets: list[str] | None = No
     log_path = runlog.temporary_path(Path(out)) if out is not None else None
     with runlog.capture(log_path) if log_path else contextlib.nullcontext():
         try:
-            return _run(inputs_dir, scenario, sets, out, figures, log_path)
+            return _run(inputs_dir, scenario, sets, out, figures, log_path, solve_with)
         finally:
             if log_path is not None:
                 log_path.unlink(missing_ok=True)
 
 
-def _run(inputs_dir, scenario, sets, out, figures, log_path) -> Run:
+def _run(inputs_dir, scenario, sets, out, figures, log_path, solve_with=None) -> Run:
     t0 = time.perf_counter()
     with progress.stage("read and check the inputs"):
         inputs = load_inputs(inputs_dir, scenario, sets)
         check_solver(inputs.settings)
     load_s = time.perf_counter() - t0
-    if inputs.settings.foresight == "myopic":
-        from model.run.myopic import solve_myopic
-
-        run = solve_myopic(inputs, inputs.settings.look_ahead)
-    else:
-        run = solve_inputs(inputs)
+    run, extra = solve_with(inputs) if solve_with is not None else (solve(inputs), {})
     run.timings["load_s"] = load_s
     if out is not None:
         from model.results.write import write_results
@@ -100,6 +107,6 @@ def _run(inputs_dir, scenario, sets, out, figures, log_path) -> Run:
         t1 = time.perf_counter()
         post = (memo_steps() if figures else []) + [runlog.copy_step(log_path)]
         with progress.stage("write results"):
-            write_results(run.results, Path(out), post=post)
+            write_results(run.results, Path(out), extra_files=extra, post=post)
         run.timings["write_s"] = time.perf_counter() - t1
     return run

@@ -13,7 +13,14 @@ import xarray as xr
 
 from model.data.read import Inputs
 from model.data.settings import InputError
-from model.lp.solve import INFEASIBLE, InfeasibleError, SolveError, SolverOptions, solve, solver_problems
+from model.lp.solve import (
+    INFEASIBLE,
+    InfeasibleError,
+    SolveError,
+    SolverOptions,
+    solve,
+    solver_problems,
+)
 from model.version import __version__, git_commit
 
 log = logging.getLogger(__name__)
