@@ -303,8 +303,9 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
             + _img(_png(fig), "Capacity by technology in 2060 side by side and net CO2 emission paths."))
 
 
-def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[xr.Dataset] = ()) -> str:
-    """The memo as one HTML string."""
+def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[xr.Dataset] = (),
+                extra: list[str] = ()) -> str:
+    """The memo as one HTML string; ``extra``: further sections (HTML) placed before the assumptions."""
     a = ds.attrs
     name = html.escape(str(a.get("scenario", "")))
     esc = {k: html.escape(str(a.get(k, ""))) for k in ("created", "model_version", "solver", "status")}
@@ -320,19 +321,20 @@ def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[x
              "<h2>Capacity and generation mix</h2>", _table(mix, 0, "Technology", total_last=True),
              "<h2>CO2 and price path</h2>", _table(period_table(ds), 0),
              "<h2>Figures</h2>", *(_img(png, cap, i + 1) for i, (cap, png) in enumerate(figures)),
-             "<h2>Assumptions</h2>", _table(assumptions_df, 0, "Setting")]
+             *extra, "<h2>Assumptions</h2>", _table(assumptions_df, 0, "Setting")]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Scenario memo: {name}</title><style>{CSS}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")
 
 
-def write_memo(results_dir: Path, compare: list[Path] = ()) -> Path:
+def write_memo(results_dir: Path, compare: list[Path] = (), extra: list[str] = ()) -> Path:
     """Write ``results_dir/memo.html`` (self-contained) and return its path; ``compare``: other results
-    folders (or ``results.nc`` files) shown side by side, the first one as the reference."""
+    folders (or ``results.nc`` files) shown side by side, the first one as the reference; ``extra``:
+    further sections (HTML, e.g. the near-optimal alternatives) before the assumptions."""
     results_dir = Path(results_dir)
     ds = load_results(results_dir)
     others = [load_results(Path(p)) for p in compare]
-    text = render_memo(ds, memo_figures(ds, results_dir), others)
+    text = render_memo(ds, memo_figures(ds, results_dir), others, extra)
     if others:
         _write_atomic(results_dir / "comparison.csv", comparison_table(ds, others).to_csv())
     out = results_dir / "memo.html"

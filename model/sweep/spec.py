@@ -30,11 +30,11 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.batch.folders import NAME_RE  # noqa: F401 (one name rule for every batch; re-exported)
 from model.data.overrides import _join_override, parse_override
 from model.data.settings import InputError, suggest
 
 DESIGNS = ("one_at_a_time", "grid", "monte_carlo")
-NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
 class SweepFileError(InputError):
