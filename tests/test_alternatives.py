@@ -15,6 +15,7 @@ s × 0.3 bn CNY, so at s = 0.1:
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 
 import factory
@@ -152,14 +153,16 @@ def test_memo_and_report_pick_up_the_alternatives(full, solved):
 def test_resumed_run_gives_the_same_alternatives_nc(full, solved, client, tmp_path):
     out = tmp_path / "alt"
     first = run_alternatives(solved / "res", file=solved / "alt.yaml", out=out, client=client, progress=False,
-                             figures=False, max_alternatives=3)
-    assert first.ran == 3 and first.pending == 5
+                             figures=False, max_alternatives=7)  # the min/max ones and spread-01
+    assert first.ran == 7 and first.pending == 1
     done = [a for a in os.listdir(out) if (out / a / "manifest.json").exists()]
     mtimes = {a: os.stat(out / a / "results.nc").st_mtime_ns for a in done}
     (out / ".a-min-2020-10pct.tmp-deadbeef").mkdir()  # what a worker killed while writing leaves
     second = run_alternatives(solved / "res", file=solved / "alt.yaml", out=out, client=client, progress=False,
                               figures=False, resume=True)
-    assert second.ran == 5 and second.reused == 3 and not second.failed and not second.pending
+    assert second.ran == 1 and second.reused == 7 and not second.failed and not second.pending
+    # spread-02 was spread from spread-01 as read back from disk
+    assert json.loads((out / "spread-02-10pct" / "alternative.json").read_text())["after"] == ["spread-01-10pct"]
     assert not list(out.glob(".*.tmp-*"))
     assert {a: os.stat(out / a / "results.nc").st_mtime_ns for a in done} == mtimes
     got, want = xr.load_dataset(out / "alternatives.nc"), xr.load_dataset(full.folder / "alternatives.nc")

@@ -17,6 +17,8 @@ import pandas as pd
 import xarray as xr
 
 OK = "optimal"
+#: a must-have below this share of the optimum's value (or below NONE_ABS units) reads "needs no ..."
+NONE_SHARE, NONE_ABS = 0.005, 0.05
 
 
 def slacks(ds: xr.Dataset) -> list[float]:
@@ -120,7 +122,8 @@ def _amount(value: float, unit: str) -> str:
 def sentences(ds: xr.Dataset, slack: float, period: int | None = None) -> list[str]:
     """The national must-haves at ``slack`` in words, one per group (and period), with the optimum and
     the cost of the minimum: "Every plan within 5 % of the least cost has at least 2,400 GW of solar
-    installed by 2060 (least-cost plan 3,100 GW; the minimum costs 610 bn CNY, 1.5 %, more)."""
+    installed by 2060 (least-cost plan 3,100 GW; the minimum costs 610 bn CNY, 1.5 %, more)." A must-have
+    of (almost) nothing reads "… needs no coal in 2060 …"."""
     mh = must_haves(ds)
     mh = mh[(mh["slack"] == slack) & (mh["region"] == "national")]
     if period is not None:
@@ -130,9 +133,12 @@ def sentences(ds: xr.Dataset, slack: float, period: int | None = None) -> list[s
     out = []
     for r in mh.itertuples():
         who = "Every plan" if r.exact else "Every plan found"
-        what = (f"has at least {_amount(r.must_have, r.units)} of {label(r.group)} installed by {r.period}"
-                if r.units == "GW" else f"has at least {_amount(r.must_have, r.units)} of "
-                f"{label(r.group)} in {r.period}")
+        if r.must_have < max(NONE_SHARE * abs(r.optimum), NONE_ABS):
+            what = f"needs no {label(r.group)} in {r.period}"
+        elif r.units == "GW":
+            what = f"has at least {_amount(r.must_have, r.units)} of {label(r.group)} installed by {r.period}"
+        else:
+            what = f"has at least {_amount(r.must_have, r.units)} of {label(r.group)} in {r.period}"
         extra = f"least-cost plan {_amount(r.optimum, r.units)}"
         if (slack, r.group, r.period) in cm.index:
             c = cm.loc[(slack, r.group, r.period)]

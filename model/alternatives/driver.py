@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class AlternativesOutcome:
-    """What a run of alternatives did: folder, alternatives, how many ran now / were reused, failures."""
+    """What a run of alternatives did: folder, alternatives, how many ran now / were reused, failures;
+    seconds in all, of which solving the optimum (0 when taken from ``optimum.npz``) and the alternatives
+    on the cluster (from sending the model to the workers to the last outcome)."""
 
     folder: Path
     alternatives: list
@@ -49,7 +51,10 @@ class AlternativesOutcome:
     pending: int = 0
     seconds: float = 0.0
     optimum_s: float = 0.0
+    solving_s: float = 0.0
+    submitted: float = 0.0
     dataset: object = None
+    outcomes: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line: alternatives solved, failed, not run; run now or reused; seconds; failed ids."""
@@ -124,9 +129,10 @@ def _from_disk(folder: Path, record: dict, spread_cols) -> dict | None:
     return {"id": record["id"], **fail, "seconds": None} if fail is not None else None
 
 
-def plan(folder: Path, alts, key: str, method: str, spread_cols, resume: bool):
+def plan(folder: Path, alts, key: str, spec, spread_cols, resume: bool):
     """Jobs by id, the outcomes reused from disk, and the ids to run now in order (chains in order)."""
-    jobs = {a.id: {"out_dir": str(folder), "method": method, "alternative": a.spec()} for a in alts}
+    jobs = {a.id: {"out_dir": str(folder), "method": spec.method, "alternative": a.spec(),
+                   "least_cost": a.sense in spec.least_cost_at} for a in alts}
     reused, todo, chain_ok = {}, [], {}
     for a in alts:
         after = [b.id for b in alts if b.sense == "spread" and b.slack == a.slack and b.index < a.index] \
@@ -199,16 +205,19 @@ def run_alternatives(results, slacks=None, file=None, out=None, workers: int | N
     remove_leftovers(folder)
     _write_definition(folder, path, spec, alts, slacks)
     opt, opt_s = make_optimum(folder, spec, inputs, res_ds, data, lp, acc, groups)
-    jobs, outcomes, todo = plan(folder, alts, opt.key, spec.method, opt.spread_cols, resume)
+    jobs, outcomes, todo = plan(folder, alts, opt.key, spec, opt.spread_cols, resume)
     todo = todo[:max_alternatives] if max_alternatives is not None else todo
     res = AlternativesOutcome(folder, alts, ran=len(todo), reused=len(outcomes), optimum_s=opt_s)
     if todo:
         own = client is None
         client = client or make_client(workers, scheduler)
         try:
+            t1 = time.perf_counter()
+            res.submitted = time.time()
             opt_future = client.scatter(opt, broadcast=True, hash=False)
             futures = submit(client, opt_future, alts, jobs, todo, outcomes)
             outcomes.update(gather(client, futures, progress, desc="alternatives", unit="alternative"))
+            res.solving_s = time.perf_counter() - t1
         finally:
             if own:
                 close_client(client, scheduler)
@@ -217,6 +226,7 @@ def run_alternatives(results, slacks=None, file=None, out=None, workers: int | N
             found = _from_disk(folder / a.id, job_record(jobs[a.id], opt.key, []), [])
             if found is not None:
                 outcomes[a.id] = found
+    res.outcomes = outcomes
     res.dataset = finish(folder, results_dir, res_ds, opt, alts, outcomes, figures)
     status = res.dataset["status"].to_numpy()[1:]
     res.failed = [a.id for a, s in zip(alts, status) if s not in (OK, "pending")]

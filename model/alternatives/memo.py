@@ -17,10 +17,9 @@ from model.report.memo import _img, _table
 
 INTRO = ("A least-cost plan is one point; these are plans whose total cost is at most the slack above it. "
          "For each technology group and period the model minimised and maximised the group within the "
-         "slack (every objective also weighs total cost a little, so a minimum is reached at the least "
-         "cost it needs), and added spread-out alternatives that avoid the regions and technologies the "
-         "earlier plans used. A group's <b>must-have</b> is what every plan within the slack has; a "
-         "wide range marks a free choice.")
+         "slack, each extreme at the least cost that reaches it, and added spread-out alternatives that "
+         "avoid the regions and technologies the earlier plans used. A group's <b>must-have</b> is what "
+         "every plan within the slack has; a wide range marks a free choice.")
 
 
 def alternatives_path(results_dir) -> Path:

@@ -12,6 +12,7 @@ maximised, the slacks, and how many spread-out alternatives to add::
       carbon_capture: [captured_co2]
     minmax: {groups: all, senses: [min, max]}
     spread: {count: 10}            # N spread-out (SPORES-like) alternatives per slack
+    least_cost_at: [min]           # extremes reported at the least cost that reaches them
 
 A ``TERM`` is addressed like ``--set``: ``NAME`` or ``NAME[KEYS]``, where ``NAME`` is a variable family
 of the LP whose index has a ``period`` (``capacity`` [GW], ``line_capacity`` [GW], ``energy_capacity``
@@ -69,6 +70,9 @@ class AlternativesSpec(_Strict):
     groups: dict[str, list[str]] = Field(min_length=1)
     minmax: MinMax = Field(default_factory=MinMax)
     spread: Spread = Field(default_factory=Spread)
+    least_cost_at: list[Literal["min", "max"]] = Field(default_factory=lambda: ["min"], description=(
+        "extremes reported at the least cost that reaches them (a second solve); others are reported as "
+        "the first solve finds them"))
     method: Literal["warm", "cold"] = "warm"
 
     @field_validator("slack")

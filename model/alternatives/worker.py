@@ -16,9 +16,10 @@ group row's coefficients, puts back the optimum's basis (the added rows basic) a
 
 1. **phase 1**, min m·x (the group, signed for max; or the spread objective) s.t. the cost row, by primal
    simplex: the optimum is feasible, so it starts in phase 2 of the simplex method;
-2. **phase 2** (min/max only), min c·x s.t. m·x ≤ m·x₁ (1 + 1e-6), by dual simplex: the optimum's basis is
-   dual feasible and violates one row. It is skipped when the cost row's dual in phase 1 is not zero:
-   then the cost bound is what stops the group, and every plan at the extreme costs the bound.
+2. **phase 2** (the senses in ``least_cost_at``, by default min only: what cutting a group to its
+   minimum costs), min c·x s.t. m·x ≤ m·x₁ (1 + 1e-6), by dual simplex: the optimum's basis is dual
+   feasible and violates one row. It is skipped when the cost row's dual in phase 1 is not zero: then
+   the cost bound is what stops the group, and every plan at the extreme costs the bound.
 
 Resetting to the optimum's basis every time makes an alternative's answer independent of what the
 worker solved before. ``method: cold`` solves both phases by interior point without a basis (the
@@ -33,6 +34,7 @@ duals of an alternative's objective are not prices, so every variable derived fr
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -139,11 +141,12 @@ def _group_row(loaded: Loaded, m: np.ndarray, upper: float) -> None:
     h.changeRowBounds(loaded.group_row, -highspy.kHighsInf, upper)
 
 
-def solve_alternative(opt, alt: dict, method: str, cols, coef) -> tuple[Solution, dict]:
+def solve_alternative(opt, alt: dict, method: str, cols, coef, least_cost: bool = True) -> tuple[Solution, dict]:
     """The alternative's plan: phase 1 reaches the extreme m·x* within the cost bound (primal simplex from
-    the optimum's basis); for min/max, unless the cost bound is what limits it (the cost row's dual is
-    not zero: then every plan at the extreme costs the bound), phase 2 finds the least-cost plan with
-    m·x ≤ m·x* + tol (dual simplex from the optimum's basis: the optimum plus one violated row)."""
+    the optimum's basis); with ``least_cost`` (min/max only), unless the cost bound is what limits it
+    (the cost row's dual is not zero: then every plan at the extreme costs the bound), phase 2 finds the
+    least-cost plan with m·x ≤ m·x* + tol (dual simplex from the optimum's basis: the optimum plus one
+    violated row)."""
     loaded = load_model(opt)
     h, n, cost = loaded.handle.highs, opt.lp.n_cols, opt.lp.cost
     bound = (1 + alt["slack"]) * opt.objective
@@ -155,7 +158,7 @@ def solve_alternative(opt, alt: dict, method: str, cols, coef) -> tuple[Solution
     info = {"phase1_s": sol.timings["solve_s"], "phase1_iterations": sol.info["simplex_iterations"],
             "phase2_s": 0.0, "phase2_iterations": 0, "phase2": False}
     dual = abs(float(sol.row_dual[loaded.cost_row]))
-    if alt["sense"] != "spread" and dual * bound <= DUAL_ZERO * max(abs(value), 1.0):
+    if least_cost and alt["sense"] != "spread" and dual * bound <= DUAL_ZERO * max(abs(value), 1.0):
         _group_row(loaded, obj, value + GROUP_TOLERANCE * max(abs(value), 1.0))
         sol = _run(loaded, opt, cost, method, STRATEGY["dual_simplex"])
         info.update(phase2=True, phase2_s=sol.timings["solve_s"], phase2_iterations=sol.info["simplex_iterations"])
@@ -200,17 +203,19 @@ def run_alternative(opt, job: dict, previous: list = ()) -> dict:
 
     ``job``: out_dir (absolute), method, alternative (``Alternative.spec()``); ``previous``: outcomes
     of the earlier spread-out alternatives of its chain. Returns id, status, message, seconds [s],
-    cost [bn CNY], after (ids spread from) and spread (values at the penalised columns); solve times
-    and iterations are in the results' attributes."""
+    cost [bn CNY], after (ids spread from), spread (values at the penalised columns), started and
+    finished (epoch seconds) and worker (process id); solve times and iterations are in the results'
+    attributes."""
     from model.results.write import atomic_folder, write_results
 
     t0 = time.perf_counter()
     alt = job["alternative"]
     target = child_dir(job["out_dir"], alt["id"], MARKER, "alternatives")
-    out = {"id": alt["id"], "status": OK, "message": "", "spread": None, "after": []}
+    out = {"id": alt["id"], "status": OK, "message": "", "spread": None, "after": [], "started": time.time(),
+           "worker": os.getpid()}
     try:
         cols, coef, out["after"] = main_objective(opt, alt, list(previous))
-        sol, _ = solve_alternative(opt, alt, job["method"], cols, coef)
+        sol, _ = solve_alternative(opt, alt, job["method"], cols, coef, job.get("least_cost", True))
         value = float(np.dot(coef, sol.x[cols])) if alt["sense"] == "spread" else \
             opt.groups[(alt["objective"], alt["period"])].value(sol.x)
         ds = results_of(opt, alt, sol, value, job["method"], time.perf_counter() - t0)
@@ -232,10 +237,13 @@ def run_alternative(opt, job: dict, previous: list = ()) -> dict:
             (tmp / RECORD).write_text(record, encoding="utf-8")
             (tmp / "failure.json").write_text(json.dumps({k: out[k] for k in ("status", "message")}))
     out["seconds"] = time.perf_counter() - t0
+    out["finished"] = time.time()
     return out
 
 
 def job_record(job: dict, key: str, after: list) -> dict:
-    """What ``alternative.json`` holds: the alternative, the optimum it starts from, the method and, for
-    spread-out ones, the earlier alternatives it was spread from."""
-    return {**job["alternative"], "optimum": key, "method": job["method"], "after": list(after)}
+    """What ``alternative.json`` holds: the alternative, the optimum it starts from, the method, whether
+    it is reported at the least cost and, for spread-out ones, the earlier alternatives it was spread
+    from."""
+    return {**job["alternative"], "optimum": key, "method": job["method"],
+            "least_cost": bool(job.get("least_cost", True)), "after": list(after)}

@@ -3,5 +3,6 @@
 the folders each task writes atomically inside a folder its driver marked, with the records that make a
 run resumable (:mod:`~model.batch.folders`).
 
-May import: ``model.results`` and below (nothing of a run's model: the tasks bring their own).
+May import: nothing of the model (the tasks bring their own); ``model.sweep`` and
+``model.alternatives`` import it.
 """
