@@ -2,6 +2,7 @@
 on 2 Dask workers against one at a time.
 
     python benchmarks/alternatives.py                               # default case (china7, 3060, 8 days x 4)
+    python benchmarks/alternatives.py --results results/3060        # part 2 from make run's results
     python benchmarks/alternatives.py --set days=3 --set segments=6 --objectives 2 --alternatives 6   # quick
 
 1. **Re-solve** (one process, no Dask): the scenario's LP is solved cold as ``run.py run`` solves it
@@ -103,11 +104,17 @@ def throughput(args, folder: Path) -> dict:
     from model.alternatives.driver import run_alternatives
     from model.run.single import run_scenario
 
-    run_scenario(args.inputs, args.scenario, args.set, out=folder / "res")
+    results = Path(args.results) if args.results else folder / "res"
+    if not args.results:
+        run_scenario(args.inputs, args.scenario, args.set, out=results)
+    out = folder / "alternatives"
+    out.mkdir()
+    if (results / "alternatives" / "optimum.npz").exists():  # solved for this run already
+        shutil.copy(results / "alternatives" / "optimum.npz", out / "optimum.npz")
     path = spec_file(folder, args.alternatives)
-    run_alternatives(folder / "res", file=path, workers=2, progress=False, figures=False, max_alternatives=0)
+    run_alternatives(results, file=path, out=out, workers=2, progress=False, figures=False, max_alternatives=0)
     t0 = time.perf_counter()
-    res = run_alternatives(folder / "res", file=path, workers=2, progress=False, figures=False)
+    res = run_alternatives(results, file=path, out=out, workers=2, progress=False, figures=False)
     wall = time.perf_counter() - t0
     ds = res.dataset.isel(alternative=slice(1, None))
     first = res.alternatives[0].id
@@ -130,7 +137,9 @@ def main(argv=None) -> int:
     ap.add_argument("--inputs", default="inputs/china7")
     ap.add_argument("--scenario", default="3060")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--objectives", type=int, default=4, help="alternatives of part 1")
+    ap.add_argument("--objectives", type=int, default=3, help="alternatives of part 1")
+    ap.add_argument("--results", help="part 2: a results folder of the same case to start from (its "
+                                      "alternatives/optimum.npz is reused when there)")
     ap.add_argument("--alternatives", type=int, default=20, help="alternatives of part 2 (a multiple of 4)")
     ap.add_argument("--parts", nargs="+", choices=["resolve", "throughput"], default=["resolve", "throughput"])
     ap.add_argument("--out", default=str(OUT / "alternatives.json"))

@@ -124,6 +124,11 @@ def _per_alternative(ds: xr.Dataset, optimum: xr.Dataset, alts, outcomes: dict, 
         first = float(optimum.attrs.get("solve_s", np.nan)) if key == "solve_s" else np.nan
         ds[name] = ("alternative", np.array([first] + [float(a.get(key, np.nan)) for a in attrs], dtype=float))
         ds[name].attrs = {"units": unit, "description": what}
+    for phase in ("phase1", "phase2"):
+        ds[f"{phase}_method"] = ("alternative", np.array([""] + [str(a.get(f"{phase}_how", "")) for a in attrs],
+                                                         dtype=object).astype(str))
+        ds[f"{phase}_method"].attrs = {"units": "-", "description": f"how {phase} was solved: warm (simplex "
+                                       f"from the optimum's basis), 'warm, then cold' (budget spent), cold"}
 
 
 def failures(ds: xr.Dataset) -> pd.DataFrame:

@@ -35,6 +35,8 @@ from model.batch.cluster import close_client, gather, make_client
 from model.data.settings import InputError
 
 log = logging.getLogger(__name__)
+#: the fewest simplex iterations a warm solve gets with method auto, however small the LP
+MIN_BUDGET = 1000
 
 
 @dataclass
@@ -129,10 +131,12 @@ def _from_disk(folder: Path, record: dict, spread_cols) -> dict | None:
     return {"id": record["id"], **fail, "seconds": None} if fail is not None else None
 
 
-def plan(folder: Path, alts, key: str, spec, spread_cols, resume: bool):
+def plan(folder: Path, alts, opt, spec, resume: bool):
     """Jobs by id, the outcomes reused from disk, and the ids to run now in order (chains in order)."""
+    budget = max(MIN_BUDGET, int(spec.warm_budget * opt.lp.n_rows))
     jobs = {a.id: {"out_dir": str(folder), "method": spec.method, "alternative": a.spec(),
-                   "least_cost": a.sense in spec.least_cost_at} for a in alts}
+                   "least_cost": a.sense in spec.least_cost_at, "warm_iterations": budget} for a in alts}
+    key, spread_cols = opt.key, opt.spread_cols
     reused, todo, chain_ok = {}, [], {}
     for a in alts:
         after = [b.id for b in alts if b.sense == "spread" and b.slack == a.slack and b.index < a.index] \
@@ -205,7 +209,7 @@ def run_alternatives(results, slacks=None, file=None, out=None, workers: int | N
     remove_leftovers(folder)
     _write_definition(folder, path, spec, alts, slacks)
     opt, opt_s = make_optimum(folder, spec, inputs, res_ds, data, lp, acc, groups)
-    jobs, outcomes, todo = plan(folder, alts, opt.key, spec, opt.spread_cols, resume)
+    jobs, outcomes, todo = plan(folder, alts, opt, spec, resume)
     todo = todo[:max_alternatives] if max_alternatives is not None else todo
     res = AlternativesOutcome(folder, alts, ran=len(todo), reused=len(outcomes), optimum_s=opt_s)
     if todo:

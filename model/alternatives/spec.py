@@ -73,7 +73,9 @@ class AlternativesSpec(_Strict):
     least_cost_at: list[Literal["min", "max"]] = Field(default_factory=lambda: ["min"], description=(
         "extremes reported at the least cost that reaches them (a second solve); others are reported as "
         "the first solve finds them"))
-    method: Literal["warm", "cold"] = "warm"
+    method: Literal["auto", "warm", "cold"] = "auto"
+    warm_budget: float = Field(0.05, ge=0, le=10, description="auto: simplex iterations a warm solve may take, "
+                               "per row of the LP (at least 1,000), before it is solved cold")
 
     @field_validator("slack")
     @classmethod
