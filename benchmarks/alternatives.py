@@ -7,11 +7,12 @@ on 2 Dask workers against one at a time.
 
 1. **Re-solve** (one process, no Dask): the scenario's LP is solved cold as ``run.py run`` solves it
    (interior point + crossover; ``optimum_solve_s``), then each of ``--objectives`` alternatives at 5 %
-   slack (solar min 2060, wind max 2060, gas min 2060, transmission max 2060, …) is solved on the worker's
-   model (:mod:`model.alternatives.worker`) warm — phase 1 by primal simplex and phase 2 by dual simplex
-   from the optimum's basis — and cold (both phases by interior point, no basis). Reported per
-   alternative: seconds and iterations of each phase, and ``warm_ratio`` = warm / optimum (target
-   ≤ 0.5) and ``cold_ratio``.
+   slack (wind max 2060, gas min 2060, solar min 2060, nuclear min 2060, …) is solved on the worker's
+   model (:mod:`model.alternatives.worker`) ``warm`` — phase 1 by primal simplex and phase 2 by dual
+   simplex from the optimum's basis, however long it takes —, ``auto`` (warm within the budget of 0.05 ×
+   rows iterations, else cold; the default) and ``cold`` (both phases by interior point, no basis).
+   Reported per alternative: seconds and iterations of each phase, and ``<method>_ratio`` = seconds /
+   the optimum's (target ≤ 0.5).
 2. **Throughput**: ``--alternatives`` min/max alternatives (5 groups × 2 periods × 2 senses = 20) by
    ``run_alternatives`` on a new LocalCluster of 2 workers, the optimum taken from ``optimum.npz`` (solved
    in a first call), so that ``solving_s`` is the alternatives alone (model sent to the workers, every
@@ -42,8 +43,8 @@ GROUPS = {"solar": ["capacity[solar_utility]", "capacity[solar_distributed]"],
           "gas": ["capacity[gas_ccgt]", "capacity[gas_peaker]", "capacity[gas_ccs]"],
           "transmission": ["line_capacity"],
           "nuclear": ["capacity[nuclear]"]}
-RESOLVE = [("solar", "min", 2060), ("wind", "max", 2060), ("gas", "min", 2060), ("transmission", "max", 2060),
-           ("nuclear", "min", 2060), ("solar", "max", 2030)]
+RESOLVE = [("wind", "max", 2060), ("gas", "min", 2060), ("solar", "min", 2060), ("nuclear", "min", 2060),
+           ("transmission", "max", 2060), ("solar", "max", 2030)]
 
 
 def spec_file(folder: Path, n: int) -> Path:
@@ -59,6 +60,7 @@ def resolve(args, folder: Path) -> dict:
     from model.alternatives.objectives import compile_groups, spread_columns
     from model.alternatives.optimum import Optimum, solve_optimum
     from model.alternatives.spec import load_spec
+    from model.alternatives.driver import MIN_BUDGET
     from model.alternatives.worker import main_objective, solve_alternative
     from model.data.prepare import prepare
     from model.data.read import load_inputs
@@ -72,6 +74,7 @@ def resolve(args, folder: Path) -> dict:
     found = solve_optimum(lp, inputs.settings)
     print(f"optimum: {found['solve_s']:.1f} s ({found['ipm_iterations']} IPM iterations)", flush=True)
     cols, gid = spread_columns(lp, [2060])
+    budget = max(MIN_BUDGET, int(0.05 * lp.n_rows))
     opt = Optimum("bench", lp, acc, data, inputs.settings, float(found["objective"]), found["x"],
                   found["col_status"], found["row_status"], groups, cols, gid, {})
     rows = []
@@ -80,23 +83,27 @@ def resolve(args, folder: Path) -> dict:
                "slack": 0.05}
         c, k, _ = main_objective(opt, alt, [])
         row = {"alternative": alt["id"]}
-        for method in ("warm", "cold"):
+        for method in ("warm", "auto", "cold"):
+            w = row.get("warm", {})
+            if method == "auto" and max(w.get("phase1_iterations", 0), w.get("phase2_iterations", 0)) <= budget:
+                row["auto"] = {**w, "how": "warm (within the budget)"}
+                continue
             t0 = time.perf_counter()
-            sol, info = solve_alternative(opt, alt, method, c, k, sense == "min")
+            sol, info = solve_alternative(opt, alt, method, c, k, sense == "min", budget)
             row[method] = {"s": round(time.perf_counter() - t0, 2), "phase2": info["phase2"],
                            **{key: round(float(info[key]), 2) for key in ("phase1_s", "phase2_s")},
-                           "iterations": int(info["phase1_iterations"] + info["phase2_iterations"]),
+                           **{key: int(info[key]) for key in ("phase1_iterations", "phase2_iterations")},
+                           "how": f"{info['phase1_how']}; {info['phase2_how'] or '-'}",
                            "value": round(groups[(group, period)].value(sol.x), 3),
                            "cost_above_optimum_pct": round(100 * (sol.objective / opt.objective - 1), 4)}
-        row["warm_ratio"] = round(row["warm"]["s"] / found["solve_s"], 3)
-        row["cold_ratio"] = round(row["cold"]["s"] / found["solve_s"], 3)
+        for method in ("warm", "auto", "cold"):
+            row[f"{method}_ratio"] = round(row[method]["s"] / found["solve_s"], 3)
         print(json.dumps(row), flush=True)
         rows.append(row)
-    warm = [r["warm_ratio"] for r in rows]
-    return {"optimum_solve_s": round(float(found["solve_s"]), 2), "alternatives": rows,
-            "warm_ratio_median": float(np.median(warm)) if warm else None,
-            "cold_ratio_median": float(np.median([r["cold_ratio"] for r in rows])) if rows else None,
-            "n_variables": lp.n_cols, "n_constraints": lp.n_rows}
+    med = {f"{m}_ratio_median": float(np.median([r[f"{m}_ratio"] for r in rows])) if rows else None
+           for m in ("warm", "auto", "cold")}
+    return {"optimum_solve_s": round(float(found["solve_s"]), 2), "warm_budget_iterations": budget,
+            "alternatives": rows, **med, "n_variables": lp.n_cols, "n_constraints": lp.n_rows}
 
 
 def throughput(args, folder: Path) -> dict:

@@ -13,6 +13,8 @@ maximised, the slacks, and how many spread-out alternatives to add::
     minmax: {groups: all, senses: [min, max]}
     spread: {count: 10}            # N spread-out (SPORES-like) alternatives per slack
     least_cost_at: [min]           # extremes reported at the least cost that reaches them
+    method: auto                   # auto | warm | cold (model.alternatives.worker)
+    warm_budget: 0.05              # auto: simplex iterations per LP row before solving cold
 
 A ``TERM`` is addressed like ``--set``: ``NAME`` or ``NAME[KEYS]``, where ``NAME`` is a variable family
 of the LP whose index has a ``period`` (``capacity`` [GW], ``line_capacity`` [GW], ``energy_capacity``
