@@ -28,9 +28,11 @@ BENCHMARKS = {
     "sweep_throughput": ([], ["--members", "4", "--days", "2", "--segments", "4"]),
     "provincial": ([], ["--days", "2", "--modes", "myopic"]),
     "solver_options": ([], ["--set", "days=2", "--configs", "ipx_crossover", "ipx_no_crossover"]),
+    "alternatives": ([], ["--set", "days=2", "--set", "segments=4", "--objectives", "2", "--alternatives", "8"]),
 }
 HEADLINE = ("overhead_ratio", "solve_s", "build_s", "peak_rss_mb", "n_variables", "solve_exponent",
-            "objective_rel_diff", "time_ratio_vs_pypsa", "seconds_per_scenario_sweep", "speedup")
+            "objective_rel_diff", "time_ratio_vs_pypsa", "seconds_per_scenario_sweep", "speedup",
+            "warm_ratio_median", "speedup_vs_first")
 
 
 def main(argv=None) -> int:

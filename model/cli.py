@@ -137,7 +137,28 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-figures", action="store_true", help="skip the sweep figures")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sw.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
+    _alternatives_parser(sub)
     return ap
+
+
+def _alternatives_parser(sub) -> None:
+    alt = sub.add_parser("alternatives", help="near-optimal alternatives of a solved scenario: min/max of "
+                                              "technology groups and spread-out plans within a cost slack")
+    alt.add_argument("results", help="results folder of a run, e.g. results/3060")
+    alt.add_argument("--slack", type=float, nargs="+", metavar="FRACTION",
+                     help="allowed cost above the optimum, e.g. 0.05 (several: 0.02 0.05 0.10); default: "
+                          "the alternatives file's")
+    alt.add_argument("--file", help="alternatives file (default inputs/alternatives/default.yaml)")
+    alt.add_argument("--workers", type=_count("at least 1 worker", 1),
+                     help="local Dask worker processes (default: CPU count)")
+    alt.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
+    alt.add_argument("--resume", action="store_true", help="skip alternatives an earlier run finished")
+    alt.add_argument("--out", help="folder (default RESULTS/alternatives)")
+    alt.add_argument("--max-alternatives", type=_count("0 or more alternatives", 0), metavar="N",
+                     help="run at most N of the remaining alternatives (finish later with --resume)")
+    alt.add_argument("--no-figures", action="store_true", help="skip the figures and the memo")
+    alt.add_argument("--no-progress", action="store_true", help="no progress bar")
+    alt.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
 
 
 def _sets(args) -> list[str]:
@@ -244,7 +265,7 @@ def cmd_report(args) -> int:
         for other in args.compare:
             if not (Path(other) / "results.nc").is_file():
                 raise InputError([f"--compare {other}: no results.nc there"])
-        path = write_memo(folder, [Path(c) for c in args.compare])
+        path = write_memo(folder, [Path(c) for c in args.compare], _alternatives_section(folder))
     print(f"Memo written to {path}")
     return 0
 
@@ -267,6 +288,13 @@ def print_problems(problems: list[str], file=None) -> None:
 
 def _warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"warning: {message}", file=file or sys.stderr)
+
+
+def _alternatives_section(folder: Path) -> list[str]:
+    """The memo section of the folder's near-optimal alternatives, when there are any."""
+    from model.alternatives.memo import alternatives_path, memo_section
+
+    return [memo_section(folder)] if alternatives_path(folder).exists() else []
 
 
 def main(argv=None) -> int:
@@ -301,6 +329,10 @@ def _dispatch(args) -> int:
             from model.sweep.driver import cmd_sweep
 
             return cmd_sweep(args)
+        if args.command == "alternatives":
+            from model.alternatives.driver import cmd_alternatives
+
+            return cmd_alternatives(args)
         return commands[args.command](args)
     except SolveError as err:
         print(f"Solve failed: {err}", file=sys.stderr)

@@ -3,7 +3,7 @@
 :func:`check_plan` takes a results Dataset (the plan) and the inputs it was solved from, cuts the year into
 365 calendar days (``check_segments`` steps each, :func:`model.data.timeslices.calendar_days`), runs
 :func:`model.check.period.operate_period` for every period — in parallel on a Dask cluster (the same local
-cluster or scheduler address that sweeps use, :func:`model.sweep.driver.make_client`) unless one worker
+cluster or scheduler address that sweeps use, :func:`model.batch.cluster.make_client`) unless one worker
 is asked for — and adds the capital terms of the plan (:func:`model.check.plan.capital_cost`) to make the
 plan's evaluated cost. :mod:`model.check.output` turns the outcome into results variables.
 """
@@ -81,7 +81,7 @@ def _map(jobs: list[dict], opts: CheckOptions, client=None) -> list[dict]:
         return [operate_period(j) for j in jobs]
     own = client is None
     if own:
-        from model.sweep.driver import make_client
+        from model.batch.cluster import make_client
 
         client = make_client(opts.workers or min(os.cpu_count() or 1, len(jobs)), opts.scheduler)
     try:
@@ -90,9 +90,9 @@ def _map(jobs: list[dict], opts: CheckOptions, client=None) -> list[dict]:
         return client.gather(futures)
     finally:
         if own:
-            from model.sweep.driver import _close
+            from model.batch.cluster import close_client
 
-            _close(client, opts.scheduler)
+            close_client(client, opts.scheduler)
 
 
 def check_plan(results: xr.Dataset, inputs, opts: CheckOptions | None = None, client=None) -> Check:

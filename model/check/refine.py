@@ -134,9 +134,9 @@ def refine(inputs, target: float, solve, opts: CheckOptions | None = None,
             inputs = with_extra_days(inputs, list(inputs.settings.extra_days) + new)
     finally:
         if client is not None:
-            from model.sweep.driver import _close
+            from model.batch.cluster import close_client
 
-            _close(client, opts.scheduler)
+            close_client(client, opts.scheduler)
     return run, check, Refinement(target, history, stop, list(inputs.settings.extra_days))
 
 
@@ -145,6 +145,6 @@ def _client(opts: CheckOptions, n_periods: int):
         return None
     import os
 
-    from model.sweep.driver import make_client
+    from model.batch.cluster import make_client
 
     return make_client(opts.workers or min(os.cpu_count() or 1, n_periods), opts.scheduler)

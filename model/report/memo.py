@@ -233,8 +233,9 @@ def _comparison_section(ds: xr.Dataset, others: list[xr.Dataset]) -> str:
             + _img(_png(fig), "Capacity by technology in 2060 side by side and net CO2 emission paths."))
 
 
-def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[xr.Dataset] = ()) -> str:
-    """The memo as one HTML string."""
+def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[xr.Dataset] = (),
+                extra: list[str] = ()) -> str:
+    """The memo as one HTML string; ``extra``: further sections (HTML) placed before the sources."""
     others = list(others)
     ref = others[0] if others else None
     assumptions_df = pd.DataFrame({"Value": [v for _, v in assumptions(ds)]},
@@ -244,17 +245,18 @@ def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[x
              "<h2>Capacity and generation mix</h2>", _table(mix_table(ds), 0, "Technology", total_last=True),
              "<h2>CO2 and price path</h2>", _table(period_table(ds), 0),
              '<h2 class="figures">Figures</h2>', *(_img(png, cap, i + 1) for i, (cap, png) in enumerate(figures)),
-             _sources_section(ds), "<h2>All settings</h2>", _table(assumptions_df, 0, "Setting")]
+             *extra, _sources_section(ds), "<h2>All settings</h2>", _table(assumptions_df, 0, "Setting")]
     name = html.escape(str(ds.attrs.get("scenario", "")))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Scenario memo: {name}</title><style>{CSS}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")
 
 
-def write_memo(results_dir: Path, compare: list[Path] = ()) -> Path:
+def write_memo(results_dir: Path, compare: list[Path] = (), extra: list[str] = ()) -> Path:
     """Write ``results_dir/memo.html`` (self-contained) and return its path; ``compare``: other results
     folders (or ``results.nc`` files) shown side by side, the first one as the reference (default: a
-    sibling ``reference`` results folder, if there is one)."""
+    sibling ``reference`` results folder, if there is one); ``extra``: further sections (HTML, e.g. the
+    near-optimal alternatives) before the sources."""
     results_dir = Path(results_dir)
     ds = load_results(results_dir)
     if not compare and ds.attrs.get("scenario") != "reference" and \
@@ -264,7 +266,7 @@ def write_memo(results_dir: Path, compare: list[Path] = ()) -> Path:
     from model.report.mac import mac_figure
 
     figures = memo_figures(ds, results_dir) + mac_figure(ds, results_dir)
-    text = render_memo(ds, figures, others)
+    text = render_memo(ds, figures, others, extra)
     if others:
         _write_atomic(results_dir / "comparison.csv", comparison_table(ds, others).to_csv())
     _write_atomic(results_dir / "memo.html", text)

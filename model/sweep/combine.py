@@ -13,13 +13,13 @@ total_cost [bn CNY, present value]; investment (period) [bn CNY overnight]; memb
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from model.batch.folders import atomic_write  # noqa: F401 (re-exported)
 
 NATIONAL = ("capacity", "generation", "emissions", "captured_co2")
 AS_IS = ("co2_price", "co2_cap", "cost", "cost_npv", "total_cost", "investment")
@@ -44,19 +44,6 @@ def read_member(folder: Path) -> xr.Dataset:
     """Key results of a member written to ``folder`` (``results.nc``)."""
     with xr.open_dataset(Path(folder) / "results.nc") as ds:
         return key_results(ds)
-
-
-def atomic_write(path: Path, writer) -> Path:
-    """Call ``writer(tmp_path)`` and move the file into place only when it is complete."""
-    path = Path(path)
-    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
 
 
 def _coord_values(values: list):

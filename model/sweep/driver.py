@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from model.batch import folders
+from model.batch.cluster import close_client, gather, make_client, worker_addresses  # noqa: F401 (re-exported)
 from model.data.overrides import _selector_mask, override_tables, parse_override
 from model.data.settings import InputError, _settings_problems
 from model.results.write import MARKER, check_target, remove_leftovers
@@ -136,16 +137,8 @@ def _load_base(spec, path):
 
 
 def is_complete(folder: Path, record: dict) -> bool:
-    """A member folder holds a whole result for exactly this member spec: its manifest, a
-    ``member.json`` equal to the spec and a ``results.nc`` of the size the manifest lists (a file cut
-    short by a full disk or a copy is not complete)."""
-    try:
-        manifest = json.loads((folder / COMPLETE).read_text())
-        size = manifest["files"]["results.nc"]["bytes"]
-        return json.loads((folder / "member.json").read_text()) == json.loads(json.dumps(record, default=str)) \
-            and (folder / "results.nc").stat().st_size == size
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    """A member folder holds a whole result for exactly this member spec."""
+    return folders.is_complete(folder, record, "member.json")
 
 
 def _from_disk(folder: Path, record: dict) -> dict | None:
@@ -159,40 +152,13 @@ def _from_disk(folder: Path, record: dict) -> dict | None:
             log.warning("%s: results.nc cannot be read; the member is solved again", folder)
             return None
         return {"status": OK, "message": "", "key": key, "load": "reused", "seconds": None}
-    try:
-        same = json.loads((folder / "member.json").read_text()) == json.loads(json.dumps(record, default=str))
-        fail = json.loads((folder / "failure.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return {**fail, "key": None, "load": "", "seconds": None} if same else None
-
-
-def make_client(workers: int | None = None, scheduler: str | None = None):
-    """A ``distributed.Client``: on ``scheduler`` if given, else on a new LocalCluster of ``workers``
-    single-threaded processes (default: CPU count)."""
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        client = Client(scheduler)
-        client.wait_for_workers(1, timeout=120)
-        return client
-    for name in ("distributed", "bokeh", "tornado"):  # the CLI logs INFO; keep Dask's chatter out
-        logging.getLogger(name).setLevel(logging.WARNING)
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.WARNING)
-    return Client(cluster)
+    fail = folders.recorded_failure(folder, record, "member.json")
+    return {**fail, "key": None, "load": "", "seconds": None} if fail is not None else None
 
 
 def execute(client, jobs: list[dict], progress: bool = True) -> dict:
     """Submit the jobs (in order; contiguous runs per worker) and gather outcomes by member id."""
-    from distributed import as_completed
-    from tqdm import tqdm
-
-    try:
-        info = client.scheduler_info(n_workers=-1)
-    except TypeError:  # distributed < 2025
-        info = client.scheduler_info()
-    addrs = sorted(info["workers"]) or [None]
+    addrs = worker_addresses(client)
     token = uuid.uuid4().hex[:6]
     futures = {}
     for addr, idx in zip(addrs, np.array_split(np.arange(len(jobs)), len(addrs))):
@@ -202,23 +168,7 @@ def execute(client, jobs: list[dict], progress: bool = True) -> dict:
                                 workers=[addr] if addr else None, allow_other_workers=True,
                                 priority=-rank, pure=False)
             futures[fut] = job["member"]["id"]
-    outcomes, n_bad = {}, 0
-    try:
-        with tqdm(total=len(futures), disable=not progress, unit="scenario", desc="sweep") as bar:
-            for fut in as_completed(futures):
-                mid = futures[fut]
-                try:
-                    outcomes[mid] = fut.result()
-                except Exception as err:  # noqa: BLE001 - e.g. a worker died; record, go on
-                    outcomes[mid] = {"status": "error", "message": f"{type(err).__name__}: {err}",
-                                     "key": None}
-                n_bad += outcomes[mid]["status"] != "optimal"
-                bar.set_postfix(failed=n_bad)
-                bar.update()
-    except BaseException:
-        client.cancel(list(futures))
-        raise
-    return outcomes
+    return gather(client, futures, progress, desc="sweep", unit="scenario")
 
 
 def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None = None,
@@ -262,7 +212,7 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
             outcomes.update(execute(client, todo, progress))
         finally:
             if own:
-                _close(client, scheduler)
+                close_client(client, scheduler)
     for m in members:  # members not run now: whatever an earlier run left for this spec
         if m.id not in outcomes:
             found = _from_disk(folder / m.id, member_record(jobs[m.id]))
@@ -274,13 +224,6 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
     res.pending = int((status == "pending").sum())
     res.seconds = time.perf_counter() - t0
     return res
-
-
-def _close(client, scheduler) -> None:
-    cluster = client.cluster if not scheduler else None
-    client.close()
-    if cluster is not None:
-        cluster.close()
 
 
 def _write_definition(folder: Path, path, spec, members) -> None:

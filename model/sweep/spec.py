@@ -31,13 +31,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from model.data.files import load_yaml
+from model.batch.folders import NAME_RE  # noqa: F401 (one name rule for every batch; re-exported)
 from model.data.overrides import _join_override, parse_override
 from model.data.settings import PLAIN_NAME, InputError, suggest
 
 DESIGNS = ("one_at_a_time", "grid", "monte_carlo")
 #: most members a sweep file may define (a grid's product of value counts, or Monte Carlo samples)
 MAX_MEMBERS = 100_000
-NAME_RE = PLAIN_NAME
 
 
 class SweepFileError(InputError):

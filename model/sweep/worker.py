@@ -18,11 +18,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from model.batch.folders import COMPLETE, child_dir  # noqa: F401 (COMPLETE re-exported)
 from model.data.overrides import override_tables, parse_override
 from model.data.settings import InputError, _settings_problems
-from model.sweep.spec import NAME_RE
-
-COMPLETE = "manifest.json"
 MAX_SESSIONS = 2
 _SESSIONS: OrderedDict = OrderedDict()
 
@@ -31,15 +29,7 @@ def member_dir(sweep_dir, member_id: str) -> Path:
     """``<sweep_dir>/<member_id>``, refusing (PermissionError) a folder that the sweep driver has not
     initialised (no ``sweep.json``) and member ids that would lead anywhere but directly inside it
     (``..``, separators, absolute paths, hidden names, symbolic links out)."""
-    root = Path(sweep_dir).resolve()
-    target = (root / str(member_id)).resolve()
-    if not (root / "sweep.json").is_file():
-        raise PermissionError(f"sweep worker refuses to write to {root}: not a sweep folder (no sweep.json "
-                              f"written by the sweep driver)")
-    if not re.fullmatch(NAME_RE, str(member_id)) or target.parent != root:
-        raise PermissionError(f"sweep worker refuses to write to {target}: only folders directly inside "
-                              f"the sweep folder {root} may be written")
-    return target
+    return child_dir(sweep_dir, member_id, "sweep.json", "sweep")
 
 
 def session_for(inputs: str, base: str, shared: list[str], checksum: str | None):
