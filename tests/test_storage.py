@@ -8,10 +8,10 @@ from model import run_scenario
 SUMMER_DAYS = 182
 
 
-def _seasonal(tmp_path, linking, days=365, sigma=0.0):
+def _seasonal(tmp_path, linking, days=365, sigma=0.0, segments=4):
     """Flat 10 GW load; PV with CF 1 in the first 182 days and 0 afterwards (capex 1000 CNY/kW,
     L = 10: 100 CNY/kW/yr); a dear backup at 1000 CNY/MWh; a lossless store with energy capex
-    1 CNY/kWh (0.1 CNY/kWh/yr). Year-linked: PV is sized to cover the whole year,
+    1 CNY/kWh (0.1 CNY/kWh/yr). Every day is flat, so ``segments`` steps a day lose nothing. Year-linked: PV is sized to cover the whole year,
     87,600 GWh / 4,368 h = 20.055 GW, and the store carries 183 × 240 = 43,920 GWh into winter."""
     pv = np.r_[np.ones(SUMMER_DAYS * 24), np.zeros((365 - SUMMER_DAYS) * 24)]
     return factory.write(
@@ -25,7 +25,7 @@ def _seasonal(tmp_path, linking, days=365, sigma=0.0):
                                                           "vom_cny_per_mwh": 1000},
                {"tech": "store", "capex_cny_per_kw": 0, "capex_energy_cny_per_kwh": 1.0}],
         existing=[("A", "backup", 2015, 100, 0)], demand={"A": 87.6},
-        profiles={"solar_utility": {"A": pv}}, settings={"days": days})
+        profiles={"solar_utility": {"A": pv}}, settings={"days": days, "segments": segments})
 
 
 def test_year_linked_storage_shifts_energy_between_seasons(tmp_path):
