@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 
 def make_client(workers: int | None = None, scheduler: str | None = None):
@@ -19,8 +20,10 @@ def make_client(workers: int | None = None, scheduler: str | None = None):
         return client
     for name in ("distributed", "bokeh", "tornado"):  # the CLI logs INFO; keep Dask's chatter out
         logging.getLogger(name).setLevel(logging.WARNING)
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.WARNING)
+    with warnings.catch_warnings():  # "Port 8787 is already in use": another cluster's; a free port is taken
+        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.WARNING)
     return Client(cluster)
 
 

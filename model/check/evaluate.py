@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import xarray as xr
 
+from model import progress
 from model.check.period import CHECK_HIGHS, operate_period
 from model.check.plan import capital_cost, plan_dataset
 from model.data.prepare import demand_share, prepare
@@ -77,16 +78,27 @@ def one_day_capital(inputs, settings, plan: xr.Dataset) -> float:
 
 
 def _map(jobs: list[dict], opts: CheckOptions, client=None) -> list[dict]:
+    """``operate_period`` of every job, in the jobs' order; the live progress line says which periods
+    are done."""
     if client is None and (opts.workers == 1 or len(jobs) == 1) and not opts.scheduler:
-        return [operate_period(j) for j in jobs]
+        out = []
+        for k, j in enumerate(jobs):
+            out.append(operate_period(j))
+            progress.update(f"period {j['period']} operated ({k + 1}/{len(jobs)})", force=True)
+        return out
     own = client is None
     if own:
         from model.batch.cluster import make_client
 
         client = make_client(opts.workers or min(os.cpu_count() or 1, len(jobs)), opts.scheduler)
     try:
+        from distributed import as_completed
+
         futures = client.map(operate_period, jobs, key=[f"check-{j['period']}-{time.time_ns()}" for j in jobs],
                              pure=False)
+        where = {f.key: j["period"] for f, j in zip(futures, jobs)}
+        for k, fut in enumerate(as_completed(futures)):
+            progress.update(f"period {where[fut.key]} operated ({k + 1}/{len(jobs)})", force=True)
         return client.gather(futures)
     finally:
         if own:

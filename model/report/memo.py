@@ -4,7 +4,8 @@
 without ``compare``, a sibling ``../reference`` results folder when there is one), embeds the figures of
 ``results_dir/figures/`` as base64 PNG (drawing them first when the folder has none) and writes
 ``results_dir/memo.html``. Reading order: title block (the run's settings and overrides), summary in
-words, key numbers, notable results, the comparison, caveats, the mix and path tables, figures, sources
+words, key numbers, notable results, the comparison, the run against the published pathways
+(``envelope.csv``, with every row outside its range explained), caveats, the mix and path tables, figures, sources
 (from the dataset's ``SOURCES.md`` with their status tags) and every setting. No scripts, no external
 CSS, fonts or URLs; a print stylesheet makes it an A4 document (print to PDF from the browser).
 Units: GW, TWh/yr, Mt/yr, CNY/t, bn CNY (present value discounted to the first period, "PV <year>",
@@ -25,6 +26,7 @@ import xarray as xr
 
 from model.report import caveats as cav
 from model.report import notable as nb
+from model.report.pathways import pathway_section
 from model.report import sources as src
 from model.report.compare import (
     comparison_frame,
@@ -241,7 +243,7 @@ def render_memo(ds: xr.Dataset, figures: list[tuple[str, bytes]], others: list[x
     assumptions_df = pd.DataFrame({"Value": [v for _, v in assumptions(ds)]},
                                   index=[k for k, _ in assumptions(ds)])
     parts = [title_block(ds), _summary_section(ds, ref), _key_section(ds), _notable_section(ds),
-             _comparison_section(ds, others) if others else "", _caveat_section(ds),
+             _comparison_section(ds, others) if others else "", pathway_section(ds, _table), _caveat_section(ds),
              "<h2>Capacity and generation mix</h2>", _table(mix_table(ds), 0, "Technology", total_last=True),
              "<h2>CO2 and price path</h2>", _table(period_table(ds), 0),
              '<h2 class="figures">Figures</h2>', *(_img(png, cap, i + 1) for i, (cap, png) in enumerate(figures)),

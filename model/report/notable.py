@@ -49,13 +49,21 @@ def build_limited(ds: xr.Dataset) -> dict[str, list[int]]:
 
 
 def at_build_limit(ds: xr.Dataset) -> list[str]:
-    out = []
+    """One sentence for all technologies at their national build limit (each with its periods and
+    rates): there the limit, not the cost, sets how fast they grow."""
+    parts = []
     for tech, hit in build_limited(ds).items():
         lim = ds["build_limit"].sel(tech=tech).to_pandas()
         rates = sorted({w.fmt(lim[p], 1 if lim[p] < 10 else 0) for p in hit}, key=float)
-        out.append(f"{w.label(tech)} is built at its national build limit in {w.years(hit)} "
-                   f"({' / '.join(rates)} GW/yr): the limit, not its cost, sets how fast it grows.")
-    return out
+        parts.append(f"{w.label(tech)} in {w.years(hit)} ({' / '.join(rates)} GW/yr)")
+    if not parts:
+        return []
+    if len(parts) == 1:
+        tech, years = parts[0].split(" in ", 1)
+        return [f"{tech} is built at its national build limit in {years}: the limit, not its cost, sets how "
+                f"fast it grows."]
+    return ["At their national build limits (build_limits.csv), so that the limit, not the cost, sets how "
+            f"fast they grow: {'; '.join(parts)}."]
 
 
 def potential_reached(ds: xr.Dataset) -> dict[str, tuple[list[str], int]]:
@@ -74,10 +82,13 @@ def potential_reached(ds: xr.Dataset) -> dict[str, tuple[list[str], int]]:
 
 
 def at_potential(ds: xr.Dataset) -> list[str]:
+    """One sentence for all technologies at their resource potential somewhere (potentials.csv)."""
     n = ds.sizes["region"]
-    return [f"{w.label(t)} reaches its resource potential in "
-            f"{'every region' if len(regions) == n > 1 else w.listing(regions)} (from {first} on)."
-            for t, (regions, first) in potential_reached(ds).items()]
+    parts = [f"{w.label(t)} in {'every region' if len(regions) == n > 1 else w.listing(regions)} (from {first})"
+             for t, (regions, first) in potential_reached(ds).items()]
+    if not parts:
+        return []
+    return [f"At their resource potential (potentials.csv): {'; '.join(parts)}."]
 
 
 def early_retirements(ds: xr.Dataset) -> list[str]:
