@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import xarray as xr
 from results_fixture import CAPACITY, make_results, write_inputs, write_results_folder
 
 from model.report import caveats, narrative, notable, sources
@@ -64,8 +65,12 @@ def test_summary_peak_after_the_base_year_and_full_year_check(ds):
     assert narrative.emissions_sentence(d).startswith("Net CO2 emissions of the power sector peak in 2030")
     d["cost_gap"] = 0.031
     d["evaluated_cost"] = 16000.0
-    assert narrative.check_sentence(d) == ("Operated over the full year, this plan costs 16,000 bn CNY, 3.1 % more "
+    d["planning_cost"] = 15500.0  # 16,000 / 15,500 - 1 = 3.2 % more; the gap 0.031 is relative to 16,000
+    assert narrative.check_sentence(d) == ("Operated over the full year, this plan costs 16,000 bn CNY, 3.2 % more "
                                            "than the planning estimate.")
+    d["check_unserved_energy"] = xr.zeros_like(d["emissions"]) + 0.25  # TWh/yr, 2 regions x 3 periods
+    assert narrative.check_sentence(d).endswith("and it leaves 1.5 TWh of load unserved over all periods.")
+    assert d["check_unserved_energy"].size == 6
     assert narrative.check_sentence(ds) is None
 
 

@@ -112,18 +112,24 @@ def cost_sentence(ds: xr.Dataset, ref: xr.Dataset | None = None) -> str:
 
 
 def check_sentence(ds: xr.Dataset) -> str | None:
-    """The full-year check, when the results carry it (``cost_gap``, ``evaluated_cost``)."""
+    """The full-year check, when the results carry it (``cost_gap``, ``evaluated_cost``): the plan's
+    full-year cost, how much more than planned (evaluated / planning − 1; the gap itself is relative to
+    the evaluated cost), and the load it leaves unserved (``check_unserved_energy``)."""
     if "cost_gap" not in ds:
         return None
-    gap = 100 * float(ds["cost_gap"])
     text = "Operated over the full year"
     if "evaluated_cost" in ds:
-        text += f", this plan costs {w.fmt(float(ds['evaluated_cost']))} bn CNY"
-    text += f", {w.fmt(abs(gap), 1)} % {'more' if gap >= 0 else 'less'} than the planning estimate"
-    lost = [v for v in ds.data_vars if "lost_load" in str(v) or str(v).startswith("evaluated_unserved")]
+        evaluated = float(ds["evaluated_cost"])
+        planning = float(ds["planning_cost"] if "planning_cost" in ds else ds["total_cost"])
+        more = 100 * (evaluated / planning - 1)
+        text += f", this plan costs {w.fmt(evaluated)} bn CNY"
+    else:
+        more = 100 * float(ds["cost_gap"])
+    text += f", {w.fmt(abs(more), 1)} % {'more' if more >= 0 else 'less'} than the planning estimate"
+    lost = [v for v in ("check_unserved_energy",) if v in ds]
     if lost:
         twh = float(ds[lost[0]].sum())
-        text += (f", and it leaves {w.fmt(twh, 1)} TWh of load unserved" if twh > 1e-3
+        text += (f", and it leaves {w.fmt(twh, 1)} TWh of load unserved over all periods" if twh > 1e-3
                  else ", and it serves all load")
     return text + "."
 
