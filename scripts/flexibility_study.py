@@ -22,13 +22,14 @@ from model import run_scenario  # noqa: E402
 from model.report.memo import key_numbers, load_results, write_memo  # noqa: E402
 
 SCENARIOS = ("3060_no_flex", "3060", "3060_flex")
-ROWS = ("Total discounted system cost (PV 2020)", "Wind and solar curtailment 2060", "Storage power 2060",
+ROWS = ("Total discounted system cost", "Wind and solar curtailment 2060", "Storage power 2060",
         "Storage energy 2060", "Hydrogen storage energy 2060", "Flexible demand shifted 2060",
         "Wind and solar capacity 2060", "CO2 price 2060")
 
 
 def table(folders: dict[str, Path]) -> str:
-    nums = {name: {q: (u, v) for q, u, v, _ in key_numbers(load_results(f))} for name, f in folders.items()}
+    nums = {name: {next((r for r in ROWS if q.startswith(r)), q): (u, v) for q, u, v, _ in
+                   key_numbers(load_results(f))} for name, f in folders.items()}
     head = "| quantity | unit | " + " | ".join(f"`{n}`" for n in folders) + " |"
     lines = [head, "|---|---|" + "---:|" * len(folders)]
     for q in ROWS:
@@ -42,10 +43,14 @@ def table(folders: dict[str, Path]) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-solve", action="store_true", help="read existing results folders")
+    ap.add_argument("--reuse", nargs="*", default=[], metavar="NAME",
+                    help="scenarios whose results folders are read, not solved again (e.g. 3060 after make run)")
     args = ap.parse_args(argv)
     folders = {name: ROOT / "results" / name for name in SCENARIOS}
     if not args.no_solve:
         for name, folder in folders.items():
+            if name in args.reuse:
+                continue
             run = run_scenario(ROOT / "inputs" / "china7", name, out=folder, figures=True)
             print(f"{name}: {float(run.results['total_cost']):,.0f} bn CNY", flush=True)
     write_memo(folders["3060_flex"], compare=[folders["3060"], folders["3060_no_flex"]])

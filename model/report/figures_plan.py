@@ -45,13 +45,21 @@ def history_rates(ds: xr.Dataset) -> pd.DataFrame:
     [yr]: a cohort's GW over the years since the previous vintage of the dataset."""
     ex = ds["existing_capacity"].sum("region").transpose("vintage", "tech").to_pandas()
     ex.columns = [str(c) for c in ex.columns]
-    p0 = int(ds["period"][0])
+    p0 = history_end(ds)
     ex = ex[(ex.index <= p0) & (ex.sum(axis=1) > 0)]
     vint = ex.index.to_numpy()
     span = np.diff(vint, prepend=vint[0] - (vint[1] - vint[0] if len(vint) > 1 else 1)).clip(1, None)
     out = ex.div(span, axis=0)
     out["span"] = span
     return out[out.index > p0 - HISTORY_YEARS]
+
+
+def history_end(ds: xr.Dataset) -> int:
+    """The last year of statistics: ``history_until`` when the run has history periods, else the first
+    period (whose fleet is the base year's)."""
+    p0 = int(ds["period"][0])
+    until = w.json_setting(ds, "history_until")
+    return max(p0, int(until)) if until is not None else p0
 
 
 def _addition_techs(ds, new: pd.DataFrame, hist: pd.DataFrame, limit: pd.DataFrame) -> list[str]:
@@ -76,11 +84,12 @@ def fig_additions(ds: xr.Dataset) -> Figure:
     axes = fig.subplots(nrow, ncol, squeeze=False, sharex=True).ravel()
     periods = new.index.to_numpy()
     p0 = int(periods[0])
+    last = history_end(ds)
     for k, (ax, tech) in enumerate(zip(axes, techs)):
         st = tech_style(tech)
         if tech in hist:
             ax.bar(hist.index, hist[tech], width=0.85 * hist["span"], **HISTORY_BAR)
-        model = new[tech][new.index > p0] if tech in new else pd.Series(dtype=float)
+        model = new[tech][new.index > last] if tech in new else pd.Series(dtype=float)
         ax.bar(model.index, model.to_numpy(), width=0.7 * n, color=st.color, hatch=st.hatch or None,
                edgecolor=st.hatch_color if st.hatch else st.color, linewidth=0.3)
         if tech in limit and np.isfinite(limit[tech].astype(float)).any():
@@ -97,7 +106,7 @@ def fig_additions(ds: xr.Dataset) -> Figure:
             ax.tick_params(labelbottom=True)
     for ax in axes[len(techs):]:
         ax.set_axis_off()
-    fig_legend(fig, [Patch(label=f"History (base-year cohorts, to {p0})", **HISTORY_BAR),
+    fig_legend(fig, [Patch(label=f"History (statistics cohorts, to {last})", **HISTORY_BAR),
                      Patch(facecolor="#6baed6", label="Model builds (GW ÷ years of the period)"),
                      Line2D([], [], label="National build limit", **LIMIT_LINE)])
     return fig
