@@ -127,18 +127,24 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
     sw = sub.add_parser("sweep", help="solve many variants of a scenario (a sweep file) and combine them")
     sw.add_argument("file", help="sweep file (YAML), e.g. inputs/sweeps/ccus_cost.yaml")
-    sw.add_argument("--workers", type=_count("at least 1 worker", 1),
-                    help="local Dask worker processes (default: CPU count)")
-    sw.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
-    sw.add_argument("--resume", action="store_true", help="skip members an earlier run finished")
-    sw.add_argument("--out", help="results folder (default results/sweeps/<name>)")
-    sw.add_argument("--max-members", type=_count("0 or more members", 0), metavar="N",
-                    help="run at most N of the remaining members (finish later with --resume)")
-    sw.add_argument("--no-figures", action="store_true", help="skip the sweep figures")
-    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
-    sw.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
+    _batch_options(sw, "members", "results folder (default results/sweeps/<name>)", "the sweep figures")
     _alternatives_parser(sub)
     return ap
+
+
+def _batch_options(p, tasks: str, out_help: str, figures_help: str) -> None:
+    """The options every batch of solves on Dask shares (sweeps, alternatives): workers, scheduler,
+    resume, output folder, ``--max-<tasks>``, no figures, no progress bar, verbose."""
+    p.add_argument("--workers", type=_count("at least 1 worker", 1),
+                   help="local Dask worker processes (default: CPU count)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
+    p.add_argument("--resume", action="store_true", help=f"skip {tasks} an earlier run finished")
+    p.add_argument("--out", help=out_help)
+    p.add_argument(f"--max-{tasks}", type=_count(f"0 or more {tasks}", 0), metavar="N",
+                   help=f"run at most N of the remaining {tasks} (finish later with --resume)")
+    p.add_argument("--no-figures", action="store_true", help=f"skip {figures_help}")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
 
 
 def _alternatives_parser(sub) -> None:
@@ -149,16 +155,7 @@ def _alternatives_parser(sub) -> None:
                      help="allowed cost above the optimum, e.g. 0.05 (several: 0.02 0.05 0.10); default: "
                           "the alternatives file's")
     alt.add_argument("--file", help="alternatives file (default inputs/alternatives/default.yaml)")
-    alt.add_argument("--workers", type=_count("at least 1 worker", 1),
-                     help="local Dask worker processes (default: CPU count)")
-    alt.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
-    alt.add_argument("--resume", action="store_true", help="skip alternatives an earlier run finished")
-    alt.add_argument("--out", help="folder (default RESULTS/alternatives)")
-    alt.add_argument("--max-alternatives", type=_count("0 or more alternatives", 0), metavar="N",
-                     help="run at most N of the remaining alternatives (finish later with --resume)")
-    alt.add_argument("--no-figures", action="store_true", help="skip the figures and the memo")
-    alt.add_argument("--no-progress", action="store_true", help="no progress bar")
-    alt.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
+    _batch_options(alt, "alternatives", "folder (default RESULTS/alternatives)", "the figures and the memo")
 
 
 def _sets(args) -> list[str]:

@@ -14,13 +14,13 @@ period, calendar_day) ``check_unserved_by_day`` [GWh/d].
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from model.batch.folders import atomic_write
 
 from model.check.evaluate import Check
 from model.results.write import _clean_attrs, _sha
@@ -134,27 +134,17 @@ def check_table(ds: xr.Dataset) -> pd.DataFrame:
     return pd.concat([df.sort_values(["period", "region"]), nat, total], ignore_index=True)
 
 
-def _replace(path: Path, write) -> None:
-    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def write_check(folder: Path, ds: xr.Dataset) -> None:
     """Write the check's outputs into an existing results folder: ``check.csv``, then ``results.nc``
     (the run's variables and the check's), then ``manifest.json``, each replaced atomically; nothing
     else in the folder is touched."""
     folder = Path(folder)
-    _replace(folder / CHECK_CSV, lambda p: check_table(ds).to_csv(p, index=False, float_format="%.6g"))
-    _replace(folder / "results.nc", lambda p: _clean_attrs(ds).to_netcdf(p))
+    atomic_write(folder / CHECK_CSV, lambda p: check_table(ds).to_csv(p, index=False, float_format="%.6g"))
+    atomic_write(folder / "results.nc", lambda p: _clean_attrs(ds).to_netcdf(p))
     man = folder / "manifest.json"
     manifest = json.loads(man.read_text()) if man.exists() else {"files": {}, "variables": {}}
     for name in (CHECK_CSV, "results.nc"):
         manifest["files"][name] = {"sha256": _sha(folder / name), "bytes": (folder / name).stat().st_size}
     manifest["variables"] = {k: {"dims": list(v.dims), "units": v.attrs.get("units", "")}
                              for k, v in ds.data_vars.items()}
-    _replace(man, lambda p: p.write_text(json.dumps(manifest, indent=2)))
+    atomic_write(man, lambda p: p.write_text(json.dumps(manifest, indent=2)))
