@@ -120,8 +120,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV in the PyPSA-China layout")
     imp.add_argument("--inputs", default=DEFAULT_INPUTS, help="dataset folder to write into")
     imp.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
-    rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep)")
-    rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
+    rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep, or instruments)")
+    rep.add_argument("folder", help="results folder, e.g. results/3060, results/sweeps/<name> or "
+                                    "results/instruments/<scenario>")
     rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
                      help="another results folder to compare with (the first is the reference)")
     rep.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
@@ -138,7 +139,44 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sw.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
     _alternatives_parser(sub)
+    _instruments_parser(sub)
     return ap
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"found {text!r}; expected a fraction, e.g. 0.5") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"found {value:g}; expected a fraction 0 ≤ c < 1")
+    return value
+
+
+def _instruments_parser(sub) -> None:
+    ins = sub.add_parser("instruments", help="cap, tax at the cap's price, and a collar, over the same Monte "
+                                             "Carlo sample of uncertain inputs (with the reference)")
+    ins.add_argument("scenario", nargs="?", default="3060", help="cap scenario (default %(default)s)")
+    ins.add_argument("--samples", type=_count("at least 1 sample", 1), metavar="N",
+                     help="Latin-hypercube samples (default: the uncertainty file's)")
+    ins.add_argument("--seed", type=int, help="sampling seed (default: the uncertainty file's)")
+    ins.add_argument("--collar", type=_fraction, default=0.5, metavar="C",
+                     help="collar: floor and ceiling at (1 ∓ C) × the cap's price (default %(default)s)")
+    ins.add_argument("--file", help="uncertainty: a monte_carlo sweep file (default "
+                                    "inputs/sweeps/monte_carlo.yaml)")
+    ins.add_argument("--reference", default="reference", help="scenario without the CO2 policy, for the cost "
+                                                              "of the policy (default %(default)s)")
+    ins.add_argument("--inputs", help="dataset folder (default: the uncertainty file's)")
+    ins.add_argument("--workers", type=_count("at least 1 worker", 1),
+                     help="local Dask worker processes (default: CPU count)")
+    ins.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://HOST:8786")
+    ins.add_argument("--resume", action="store_true", help="skip solves an earlier run finished")
+    ins.add_argument("--out", help="folder (default results/instruments/<scenario>)")
+    ins.add_argument("--max-members", type=_count("0 or more solves", 0), metavar="N",
+                     help="solve at most N of the remaining (finish later with --resume)")
+    ins.add_argument("--no-figures", action="store_true", help="skip the figures and the memo")
+    ins.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ins.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
 
 
 def _alternatives_parser(sub) -> None:
@@ -254,6 +292,10 @@ def cmd_report(args) -> int:
         from model.sweep.memo import write_sweep_memo
 
         path = write_sweep_memo(folder)
+    elif (folder / "instruments.nc").is_file() and owned(folder):
+        from model.instruments.memo import write_instruments_memo
+
+        path = write_instruments_memo(folder)
     else:
         from model.report.memo import write_memo
 
@@ -265,7 +307,8 @@ def cmd_report(args) -> int:
         for other in args.compare:
             if not (Path(other) / "results.nc").is_file():
                 raise InputError([f"--compare {other}: no results.nc there"])
-        path = write_memo(folder, [Path(c) for c in args.compare], _alternatives_section(folder))
+        path = write_memo(folder, [Path(c) for c in args.compare],
+                          _alternatives_section(folder) + _instruments_section(folder))
     print(f"Memo written to {path}")
     return 0
 
@@ -295,6 +338,14 @@ def _alternatives_section(folder: Path) -> list[str]:
     from model.alternatives.memo import alternatives_path, memo_section
 
     return [memo_section(folder)] if alternatives_path(folder).exists() else []
+
+
+def _instruments_section(folder: Path) -> list[str]:
+    """The memo section of the scenario's cap-or-tax comparison, when there is one."""
+    from model.instruments.memo import instruments_path, memo_section
+
+    path = instruments_path(folder)
+    return [memo_section(path)] if path.exists() else []
 
 
 def main(argv=None) -> int:
@@ -333,6 +384,10 @@ def _dispatch(args) -> int:
             from model.alternatives.driver import cmd_alternatives
 
             return cmd_alternatives(args)
+        if args.command == "instruments":
+            from model.instruments.driver import cmd_instruments
+
+            return cmd_instruments(args)
         return commands[args.command](args)
     except SolveError as err:
         print(f"Solve failed: {err}", file=sys.stderr)
