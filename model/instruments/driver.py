@@ -108,7 +108,7 @@ def _solve(client, jobs: list[dict], folder: Path, resume: bool, budget: list, p
     if budget[0] is not None:
         todo, budget[0] = todo[:budget[0]], max(budget[0] - len(todo), 0)
     if todo:
-        out.update(execute(client(), todo, progress))
+        out.update(execute(client(), todo, progress, desc="instruments", unit="solve"))
     for job in jobs:
         mid = job["member"]["id"]
         if mid not in out:

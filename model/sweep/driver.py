@@ -156,7 +156,7 @@ def _from_disk(folder: Path, record: dict) -> dict | None:
     return {**fail, "key": None, "load": "", "seconds": None} if fail is not None else None
 
 
-def execute(client, jobs: list[dict], progress: bool = True) -> dict:
+def execute(client, jobs: list[dict], progress: bool = True, desc: str = "sweep", unit: str = "scenario") -> dict:
     """Submit the jobs (in order; contiguous runs per worker) and gather outcomes by member id."""
     addrs = worker_addresses(client)
     token = uuid.uuid4().hex[:6]
@@ -168,7 +168,7 @@ def execute(client, jobs: list[dict], progress: bool = True) -> dict:
                                 workers=[addr] if addr else None, allow_other_workers=True,
                                 priority=-rank, pure=False)
             futures[fut] = job["member"]["id"]
-    return gather(client, futures, progress, desc="sweep", unit="scenario")
+    return gather(client, futures, progress, desc=desc, unit=unit)
 
 
 def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None = None,
