@@ -156,16 +156,18 @@ def _fraction(text: str) -> float:
 def _instruments_parser(sub) -> None:
     ins = sub.add_parser("instruments", help="cap, tax at the cap's price, and a collar, over the same Monte "
                                              "Carlo sample of uncertain inputs (with the reference)")
-    ins.add_argument("scenario", nargs="?", default="3060", help="cap scenario (default %(default)s)")
+    ins.add_argument("scenario", nargs="?", help="cap scenario (default: the file's instruments: block, or "
+                                                 "its base; 3060 for the default file)")
     ins.add_argument("--samples", type=_count("at least 1 sample", 1), metavar="N",
                      help="Latin-hypercube samples (default: the uncertainty file's)")
     ins.add_argument("--seed", type=int, help="sampling seed (default: the uncertainty file's)")
-    ins.add_argument("--collar", type=_fraction, default=0.5, metavar="C",
-                     help="collar: floor and ceiling at (1 ∓ C) × the cap's price (default %(default)s)")
+    ins.add_argument("--collar", type=_fraction, metavar="C",
+                     help="collar: floor and ceiling at (1 ∓ C) × the cap's price (default 0.5, or the "
+                          "file's instruments: block)")
     ins.add_argument("--file", help="uncertainty: a monte_carlo sweep file (default "
                                     "inputs/sweeps/monte_carlo.yaml)")
-    ins.add_argument("--reference", default="reference", help="scenario without the CO2 policy, for the cost "
-                                                              "of the policy (default %(default)s)")
+    ins.add_argument("--reference", help="scenario without the CO2 policy, for the cost of the policy "
+                                         "(default reference)")
     ins.add_argument("--inputs", help="dataset folder (default: the uncertainty file's)")
     ins.add_argument("--workers", type=_count("at least 1 worker", 1),
                      help="local Dask worker processes (default: CPU count)")
@@ -378,7 +380,12 @@ def _dispatch(args) -> int:
     try:
         if args.command == "sweep":
             from model.sweep.driver import cmd_sweep
+            from model.sweep.spec import load_spec
 
+            if load_spec(args.file).instruments is not None:  # cap or tax over the file's sample
+                from model.instruments.driver import cmd_instruments_sweep
+
+                return cmd_instruments_sweep(args)
             return cmd_sweep(args)
         if args.command == "alternatives":
             from model.alternatives.driver import cmd_alternatives

@@ -231,3 +231,33 @@ def test_bad_input_one_line_exit_code_2(case, capsys):
                                      "one_at_a_time": {"discount_rate": {"low": 0.01, "high": 0.1}}}))
     with pytest.raises(InputError, match="expected a monte_carlo sweep file"):
         run_instruments("cap", file=sweep, samples=2)
+
+
+@needs_dask
+def test_sweep_file_with_an_instruments_block(full, case, tmp_path, capsys):
+    """``run.py sweep FILE`` with ``instruments:`` runs the comparison with the block's scenario, collar
+    and reference: on a copy of the finished run every solve is reused (same specs, so the block applied)."""
+    from model.cli import main
+    from model.sweep.driver import run_sweep
+
+    _, data, _ = case
+    f = _file(tmp_path / "ins.yaml", data)
+    spec = yaml.safe_load(f.read_text())
+    spec["monte_carlo"]["samples"] = SAMPLES
+    spec["instruments"] = {"scenario": "cap", "collar": 0.2}
+    f.write_text(yaml.safe_dump(spec, sort_keys=False))
+    out = tmp_path / "copy"
+    shutil.copytree(full.folder, out)
+    (out / "instruments.nc").unlink()
+    assert main(["sweep", str(f), "--out", str(out), "--resume", "--no-progress", "--no-figures"]) == 0
+    printed = capsys.readouterr().out
+    assert "0 run now, 16 reused" in printed and "misses the cap in 2020 in 100 % of samples" in printed
+    got = xr.load_dataset(out / "instruments.nc")
+    assert got.attrs["collar"] == 0.2 and got.attrs["scenario"] == "cap"
+    with pytest.raises(InputError, match="an instruments sweep file"):
+        run_sweep(f, out=tmp_path / "plain")
+    spec["one_at_a_time"] = {"discount_rate": {"low": 0.01, "high": 0.1}}
+    del spec["monte_carlo"]
+    f.write_text(yaml.safe_dump(spec, sort_keys=False))
+    assert main(["sweep", str(f)]) == 2
+    assert "expected instruments only with monte_carlo" in capsys.readouterr().err

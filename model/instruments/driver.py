@@ -134,9 +134,10 @@ class _Client:
             close_client(self.client, self.scheduler)
 
 
-def run_instruments(scenario: str = "3060", file=None, samples: int | None = None, seed: int | None = None,
-                    out=None, workers: int | None = None, scheduler: str | None = None, resume: bool = False,
-                    collar: float = 0.5, reference: str = "reference", inputs: str | None = None,
+def run_instruments(scenario: str | None = "3060", file=None, samples: int | None = None,
+                    seed: int | None = None, out=None, workers: int | None = None, scheduler: str | None = None,
+                    resume: bool = False, collar: float | None = None, reference: str | None = None,
+                    inputs: str | None = None,
                     max_members: int | None = None, progress: bool = True, figures: bool = True,
                     client=None) -> InstrumentsOutcome:
     """Run cap, tax, collar and reference over one sample (see the module docstring)."""
@@ -146,6 +147,7 @@ def run_instruments(scenario: str = "3060", file=None, samples: int | None = Non
     if workers is not None and workers < 1:
         raise InputError([f"workers: found {workers}; expected at least 1"])
     design = S.load_design(scenario, file, samples, seed, reference, collar, inputs)
+    scenario = design.scenario
     folder = Path(out or Path("results") / "instruments" / scenario).resolve()
     check_target(folder, f"--out {out}" if out else f"instruments folder {folder}", protect=[design.spec.inputs])
     loaded = _load(design)
@@ -208,6 +210,19 @@ def _finish(folder, design, members, jobs, outcomes, ran, t0, figures) -> Instru
     res.pending = sum(1 for st in status.values() if st == "pending")
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def cmd_instruments_sweep(args) -> int:
+    """``python run.py sweep FILE`` for a sweep file with an ``instruments:`` block (written to
+    ``results/sweeps/<name>`` unless ``--out``)."""
+    from model.sweep.spec import load_spec
+
+    spec = load_spec(args.file)
+    for name, value in (("scenario", None), ("samples", None), ("seed", None), ("collar", None),
+                        ("reference", None), ("inputs", None)):
+        setattr(args, name, value)
+    args.out = args.out or str(Path("results") / "sweeps" / spec.name)
+    return cmd_instruments(args)
 
 
 def cmd_instruments(args) -> int:

@@ -56,9 +56,17 @@ class Design:
         return self.reference if instrument == "reference" else self.scenario
 
 
-def load_design(scenario: str, file=None, samples: int | None = None, seed: int | None = None,
-                reference: str = "reference", collar: float = 0.5, inputs: str | None = None) -> Design:
-    """Read the uncertainty file (a Monte Carlo sweep file) and apply the options; raise InputError."""
+def load_design(scenario: str | None, file=None, samples: int | None = None, seed: int | None = None,
+                reference: str | None = None, collar: float | None = None, inputs: str | None = None) -> Design:
+    """Read the uncertainty file (a Monte Carlo sweep file) and apply the options; raise InputError.
+    Options left None come from the file's ``instruments:`` block, if any (scenario: else the file's
+    base; collar 0.5; reference ``reference``)."""
+    path = Path(file or DEFAULT_FILE)
+    spec = load_spec(path)
+    block = spec.instruments
+    scenario = scenario or (block.scenario if block and block.scenario else spec.base)
+    collar = collar if collar is not None else (block.collar if block else 0.5)
+    reference = reference or (block.reference if block else "reference")
     bad = []
     if samples is not None and samples < 1:
         bad.append(f"--samples: found {samples}; expected at least 1 sample")
@@ -67,8 +75,6 @@ def load_design(scenario: str, file=None, samples: int | None = None, seed: int 
                    f"(1 ∓ c) × the cap's price)")
     if bad:
         raise InputError(bad)
-    path = Path(file or DEFAULT_FILE)
-    spec = load_spec(path)
     if spec.design != "monte_carlo":
         raise InputError([f"{path}: found a {spec.design} design; expected a monte_carlo sweep file (its "
                           f"parameters are the uncertain inputs)"])

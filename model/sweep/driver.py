@@ -182,6 +182,9 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
     if bad:
         raise InputError(bad)
     spec = load_spec(path)
+    if spec.instruments is not None:
+        raise SweepFileError([f"{path}: an instruments sweep file; expected a plain sweep (run it with "
+                              f"`run.py sweep {path}` or model.instruments.run_instruments(file=...))"])
     folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
     check_target(folder, f"--out {out}" if out else f"sweep folder {folder}", protect=[spec.inputs])
     inputs = _load_base(spec, path)
