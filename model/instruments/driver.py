@@ -196,9 +196,11 @@ def _finish(folder, design, members, jobs, outcomes, ran, t0, figures) -> Instru
     write_instruments(folder, ds, all_jobs)
     write_answers(folder, ds)
     if figures:
+        from model.instruments.figures import write_figures
         from model.instruments.memo import write_instruments_memo
 
         try:
+            write_figures(ds, folder / "figures")  # drawn again: a resumed run may have more samples
             write_instruments_memo(folder)
         except Exception as err:  # noqa: BLE001 - figures must not lose a finished run
             log.warning("instruments figures and memo failed: %s: %s", type(err).__name__, err)
