@@ -176,6 +176,30 @@ def test_outputs_memo_and_report(full):
 
     (folder / "memo.html").unlink()
     assert main(["report", str(folder)]) == 0 and (folder / "memo.html").is_file()
+    import matplotlib.pyplot as plt
+
+    from model.instruments.figures import FIGURES
+
+    for name, draw in FIGURES.items():  # units on every axis
+        fig, ax = plt.subplots()
+        draw(full.dataset, ax)
+        assert "[" in ax.get_xlabel() and "[" in ax.get_ylabel(), name
+        plt.close(fig)
+
+
+@needs_dask
+def test_report_of_a_run_picks_up_its_instruments(full, case, tmp_path):
+    """``run.py report results/<scenario>`` adds the section from ``results/instruments/<scenario>/``."""
+    from model import run_scenario
+    from model.cli import main
+
+    _, data, _ = case
+    results = tmp_path / "results"
+    shutil.copytree(full.folder, results / "instruments" / "cap")
+    run_scenario(data, "cap", out=results / "cap", figures=False)
+    assert main(["report", str(results / "cap")]) == 0
+    memo = (results / "cap" / "memo.html").read_text()
+    assert "Cap or tax under uncertainty" in memo and "Scenario memo" in memo
 
 
 @needs_dask
