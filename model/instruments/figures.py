@@ -37,7 +37,7 @@ def _fan(ax, ds, name, instruments):
 def fig_emissions(ds, ax):
     _fan(ax, ds, "emissions", ["reference", "tax", "collar", "cap"])
     if "co2_cap" in ds:
-        ax.plot(np.array(periods(ds)), ds["co2_cap"].to_numpy(), "k--", lw=1, label="cap")
+        ax.plot(np.array(periods(ds)), ds["co2_cap"].to_numpy(), "k--", lw=1, label="cap path")
     ax.set_ylabel("net CO2 emissions [Mt/yr]")
     ax.legend(fontsize=8)
 

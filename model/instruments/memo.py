@@ -73,6 +73,20 @@ def _figures(ds, folder: Path) -> list[tuple[str, bytes]]:
     return [(CAPTIONS.get(p.stem, p.stem), p.read_bytes()) for p in sorted(figs.glob("*.png"))]
 
 
+def _zero_price_note(ds) -> str:
+    """Periods whose cap has no price in the central case: there the tax is 0 and the collar's ceiling
+    too (± a share of 0), so neither holds emissions to the cap if a sample makes it bind."""
+    if "cap_price_path" not in ds or "co2_cap" not in ds:
+        return ""
+    capped = ds["co2_cap"].to_series().dropna().index
+    zero = [int(p) for p in capped if float(ds["cap_price_path"].sel(period=p)) <= 1e-6]
+    if not zero:
+        return ""
+    return (f"<p>In {', '.join(map(str, zero))} the cap does not bind in the central case (price 0): "
+            f"the tax there is 0 and the collar's floor and ceiling are 0 too, so where a sample makes the "
+            f"cap bind, neither the tax nor the collar holds emissions to it.</p>")
+
+
 def memo_section(path, first_figure: int = 0) -> str:
     """The section as HTML from an instruments folder or ``instruments.nc`` (empty when there is none)."""
     path = Path(path)
@@ -92,7 +106,7 @@ def memo_section(path, first_figure: int = 0) -> str:
                  f"bn CNY expected from the cap's (relative gap {a['tax_twin_objective_gap_relative']:.1e}); its "
                  f"emissions differ from the cap's by up to {a['tax_twin_emissions_gap_max_mt']:,.1f} Mt/yr (at "
                  f"exactly the cap's price the tax is indifferent along a step of the abatement curve).</p>")
-    parts = ["<h2>Cap or tax under uncertainty</h2>", f"<p>{INTRO}</p>",
+    parts = ["<h2>Cap or tax under uncertainty</h2>", f"<p>{INTRO}</p>", _zero_price_note(ds),
              f"<p>Scenario '{html.escape(str(a.get('scenario')))}' against '{html.escape(str(a.get('reference')))}'; "
              f"{n} samples of <code>{html.escape(str(a.get('uncertainty_file')))}</code> (seed {a.get('seed')}); "
              f"collar ±{float(a.get('collar', 0)) * 100:g} % of the cap's central price; shared settings "
