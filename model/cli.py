@@ -120,8 +120,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV in the PyPSA-China layout")
     imp.add_argument("--inputs", default=DEFAULT_INPUTS, help="dataset folder to write into")
     imp.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
-    rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep)")
-    rep.add_argument("folder", help="results folder, e.g. results/3060, or results/sweeps/<name>")
+    rep = sub.add_parser("report", help="write memo.html for a results folder (or a sweep, or instruments)")
+    rep.add_argument("folder", help="results folder, e.g. results/3060, results/sweeps/<name> or "
+                                    "results/instruments/<scenario>")
     rep.add_argument("--compare", action="append", default=[], metavar="FOLDER",
                      help="another results folder to compare with (the first is the reference)")
     rep.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
@@ -129,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("file", help="sweep file (YAML), e.g. inputs/sweeps/ccus_cost.yaml")
     _batch_options(sw, "members", "results folder (default results/sweeps/<name>)", "the sweep figures")
     _alternatives_parser(sub)
+    _instruments_parser(sub)
     return ap
 
 
@@ -145,6 +147,35 @@ def _batch_options(p, tasks: str, out_help: str, figures_help: str) -> None:
     p.add_argument("--no-figures", action="store_true", help=f"skip {figures_help}")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--verbose", "-v", action="store_true", help="the traceback of an internal error")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"found {text!r}; expected a fraction, e.g. 0.5") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"found {value:g}; expected a fraction 0 ≤ c < 1")
+    return value
+
+
+def _instruments_parser(sub) -> None:
+    ins = sub.add_parser("instruments", help="cap, tax at the cap's price, and a collar, over the same Monte "
+                                             "Carlo sample of uncertain inputs (with the reference)")
+    ins.add_argument("scenario", nargs="?", help="cap scenario (default: the file's instruments: block, or "
+                                                 "its base; 3060 for the default file)")
+    ins.add_argument("--samples", type=_count("at least 1 sample", 1), metavar="N",
+                     help="Latin-hypercube samples (default: the uncertainty file's)")
+    ins.add_argument("--seed", type=int, help="sampling seed (default: the uncertainty file's)")
+    ins.add_argument("--collar", type=_fraction, metavar="C",
+                     help="collar: floor and ceiling at (1 ∓ C) × the cap's price (default 0.5, or the "
+                          "file's instruments: block)")
+    ins.add_argument("--file", help="uncertainty: a monte_carlo sweep file (default "
+                                    "inputs/sweeps/monte_carlo.yaml)")
+    ins.add_argument("--reference", help="scenario without the CO2 policy, for the cost of the policy "
+                                         "(default reference)")
+    ins.add_argument("--inputs", help="dataset folder (default: the uncertainty file's)")
+    _batch_options(ins, "members", "folder (default results/instruments/<scenario>)", "the figures and the memo")
 
 
 def _alternatives_parser(sub) -> None:
@@ -251,6 +282,10 @@ def cmd_report(args) -> int:
         from model.sweep.memo import write_sweep_memo
 
         path = write_sweep_memo(folder)
+    elif (folder / "instruments.nc").is_file() and owned(folder):
+        from model.instruments.memo import write_instruments_memo
+
+        path = write_instruments_memo(folder)
     else:
         from model.report.memo import write_memo
 
@@ -262,7 +297,8 @@ def cmd_report(args) -> int:
         for other in args.compare:
             if not (Path(other) / "results.nc").is_file():
                 raise InputError([f"--compare {other}: no results.nc there"])
-        path = write_memo(folder, [Path(c) for c in args.compare], _alternatives_section(folder))
+        path = write_memo(folder, [Path(c) for c in args.compare],
+                          _alternatives_section(folder) + _instruments_section(folder))
     print(f"Memo written to {path}")
     return 0
 
@@ -292,6 +328,14 @@ def _alternatives_section(folder: Path) -> list[str]:
     from model.alternatives.memo import alternatives_path, memo_section
 
     return [memo_section(folder)] if alternatives_path(folder).exists() else []
+
+
+def _instruments_section(folder: Path) -> list[str]:
+    """The memo section of the scenario's cap-or-tax comparison, when there is one."""
+    from model.instruments.memo import instruments_path, memo_section
+
+    path = instruments_path(folder)
+    return [memo_section(path)] if path.exists() else []
 
 
 def main(argv=None) -> int:
@@ -324,12 +368,21 @@ def _dispatch(args) -> int:
     try:
         if args.command == "sweep":
             from model.sweep.driver import cmd_sweep
+            from model.sweep.spec import load_spec
 
+            if load_spec(args.file).instruments is not None:  # cap or tax over the file's sample
+                from model.instruments.driver import cmd_instruments_sweep
+
+                return cmd_instruments_sweep(args)
             return cmd_sweep(args)
         if args.command == "alternatives":
             from model.alternatives.driver import cmd_alternatives
 
             return cmd_alternatives(args)
+        if args.command == "instruments":
+            from model.instruments.driver import cmd_instruments
+
+            return cmd_instruments(args)
         return commands[args.command](args)
     except SolveError as err:
         print(f"Solve failed: {err}", file=sys.stderr)

@@ -36,7 +36,7 @@ PLAN_FAMILIES = {
 }
 #: operational families without a timestep dimension (annual or per-run quantities, re-optimised)
 PERIOD_OPERATION = ("annual_generation", "soc_inter", "soc_max", "soc_min", "reserve_forward",
-                    "reserve_backward", "storage_firm", "credit_tranche")
+                    "reserve_backward", "storage_firm", "credit_tranche", "co2_cap_slack")
 #: results variables a check needs from a plan (besides those of PLAN_FAMILIES)
 PLAN_CONTEXT = ("captured_co2", "period_weight", "total_cost")
 

@@ -244,6 +244,13 @@ def _add_policies(ds, tables: dict, s: Settings, coords) -> None:
                         "national CO2 cap (NaN: none)")
     price = np.nan_to_num(path_values(tables, "carbon_prices", "price_cny_per_t", s.carbon_price, periods))
     ds["carbon_price"] = _da(price, ("period",), coords, "CNY/t", "carbon price paid on net emissions")
+    for name, what in (("co2_price_floor", "lowest price of the CO2 cap's allowances, charged on net "
+                                           "emissions (0: none)"),
+                       ("co2_price_ceiling", "highest price of the CO2 cap's allowances: emissions above "
+                                             "the cap bought at it (NaN: none)")):
+        vals = path_values(tables, "carbon_prices", "price_cny_per_t", getattr(s, name), periods)
+        ds[name] = _da(np.nan_to_num(vals) if name == "co2_price_floor" else vals, ("period",), coords,
+                       "CNY/t", what)
     share = path_values(tables, "clean_shares", "min_share", s.clean_share, periods)
     ds["clean_share"] = _da(np.where(decided, share, np.nan), ("period",), coords, "fraction",
                             "minimum non-fossil share (NaN: none)")

@@ -64,7 +64,14 @@ class Settings(BaseModel):
     co2_transport_storage_cny_per_t: float = Field(150.0, ge=0, le=1e4, description="CO2 transport and "
                                                    "storage cost [CNY/t captured]")
     co2_cap: str | None = Field(None, description="path in co2_caps.csv, or null")
-    carbon_price: str | None = Field(None, description="path in carbon_prices.csv, or null")
+    carbon_price: str | dict[int, float] | None = Field(None, description="path in carbon_prices.csv, "
+                                                      "or {year: CNY/t} interpolated like a path, or null")
+    co2_price_floor: str | dict[int, float] | None = Field(
+        None, description="lowest price of the CO2 cap's allowances [CNY/t]: a path in carbon_prices.csv or "
+        "{year: CNY/t}, charged on net emissions (the cap's dual is the premium above it); null: none")
+    co2_price_ceiling: str | dict[int, float] | None = Field(
+        None, description="highest price of the CO2 cap's allowances [CNY/t]: a path in carbon_prices.csv "
+        "or {year: CNY/t}; emissions above the cap are bought at it (a safety valve); null: none")
     clean_share: str | None = Field(None, description="path in clean_shares.csv, or null")
     build_limits: bool = Field(True, description="apply build_limits.csv")
     no_new_coal_after: int | None = Field(None, ge=YEARS[0], le=YEARS[1],
@@ -128,10 +135,15 @@ class Settings(BaseModel):
             raise ValueError(f"calendar days are 0…364; found {bad}")
         return sorted(set(v))
 
-    @field_validator("co2_cap", "carbon_price", "clean_share", "ets", mode="before")
+    @field_validator("co2_cap", "carbon_price", "clean_share", "ets", "co2_price_floor", "co2_price_ceiling",
+                     mode="before")
     @classmethod
     def _path_name(cls, v):
-        """Path names may look like numbers ("3060"); keep them as text."""
+        """Path names may look like numbers ("3060"); keep them as text. A price given inline as
+        {year: CNY/t} keeps its years as whole numbers (also when read back from JSON, where keys are
+        text) and its prices as finite non-negative numbers."""
+        if isinstance(v, dict):
+            return _inline_prices(v)
         return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     @property
@@ -165,6 +177,24 @@ class Settings(BaseModel):
 
 
 SETTING_NAMES = tuple(Settings.model_fields)
+
+
+def _inline_prices(v: dict) -> dict[int, float]:
+    """{year: CNY/t} with years as int (``2030`` or ``"2030"``) and prices as finite floats ≥ 0."""
+    import math
+
+    if not v:
+        raise ValueError("found an empty mapping; expected {year: CNY/t, …} with at least one year")
+    out = {}
+    for k, x in v.items():
+        year = int(k) if isinstance(k, int) and not isinstance(k, bool) or (isinstance(k, str) and
+                                                                           k.strip().isdigit()) else None
+        if year is None or not YEARS[0] <= year <= YEARS[1]:
+            raise ValueError(f"found year {k!r}; expected a year {YEARS[0]}…{YEARS[1]}")
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+            raise ValueError(f"found {x!r} for {year}; expected a price ≥ 0 [CNY/t]")
+        out[year] = float(x)
+    return dict(sorted(out.items()))
 
 
 @dataclass

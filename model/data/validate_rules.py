@@ -189,13 +189,29 @@ def check_lines(lines: pd.DataFrame | None, files: dict | None = None) -> list[s
             for i, r in lines["from_region"].items() if r is not None and r == lines.at[i, "to_region"]]
 
 
+def _collar(tables: dict, settings, found: list[str]) -> list[str]:
+    """The CO2 price floor lies at or below the ceiling in every period (once both paths exist)."""
+    from model.data.years import path_values
+
+    lo, hi = settings.co2_price_floor, settings.co2_price_ceiling
+    if lo is None or hi is None or any("co2_price_" in p for p in found):
+        return []
+    periods = settings.periods
+    floor = path_values(tables, "carbon_prices", "price_cny_per_t", lo, periods)
+    ceiling = path_values(tables, "carbon_prices", "price_cny_per_t", hi, periods)
+    bad = [(p, f, c) for p, f, c in zip(periods, floor, ceiling) if np.isfinite(f) and np.isfinite(c) and f > c]
+    return [f"settings: co2_price_floor {f:g} CNY/t is above co2_price_ceiling {c:g} CNY/t in {p}; expected "
+            f"floor ≤ ceiling" for p, f, c in bad[:3]]
+
+
 def check_policies(tables: dict, settings, files: dict | None = None) -> list[str]:
     """Paths named by the settings exist; a cap path does not rise after its peak unless allowed."""
     problems = []
     for setting, table in (("co2_cap", "co2_caps"), ("carbon_price", "carbon_prices"),
-                           ("clean_share", "clean_shares"), ("ets", "carbon_prices")):
+                           ("clean_share", "clean_shares"), ("ets", "carbon_prices"),
+                           ("co2_price_floor", "carbon_prices"), ("co2_price_ceiling", "carbon_prices")):
         path = getattr(settings, setting)
-        if path is None:
+        if path is None or isinstance(path, dict):  # inline {year: price}: checked by Settings
             continue
         df = tables.get(table)
         known = sorted({str(k) for k in df["path"].dropna()}) if df is not None else []
@@ -220,7 +236,7 @@ def check_policies(tables: dict, settings, files: dict | None = None) -> list[st
                                     f"in {int(years[peak])}); expected a cap that does not rise again, "
                                     f"or set allow_cap_increase: true if intended")
                     break
-    problems += _reserve_credit(tables, settings, files)
+    problems += _reserve_credit(tables, settings, files) + _collar(tables, settings, problems)
     if settings.last_period < settings.first_period or \
             (settings.last_period - settings.first_period) % settings.period_years:
         problems.append(f"settings: periods {settings.first_period}–{settings.last_period} in steps of "

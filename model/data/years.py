@@ -18,9 +18,12 @@ def interp_years(df: pd.DataFrame, key: str | list, col: str, periods, backward:
     return pd.DataFrame(out, index=pd.Index(periods, name="period")).T
 
 
-def path_values(tables, table: str, col: str, path: str | None, periods) -> np.ndarray:
-    """Values of one policy path (``path`` in a table keyed by path and year) at ``periods``; NaN where
-    none (no path, or before its first year)."""
+def path_values(tables, table: str, col: str, path: str | dict | None, periods) -> np.ndarray:
+    """Values of one policy path (``path`` in a table keyed by path and year, or given inline as a
+    mapping {year: value}) at ``periods``; NaN where none (no path, or before its first year)."""
+    if isinstance(path, dict):
+        df = pd.DataFrame({"path": "inline", "year": list(path), col: list(path.values())})
+        return interp_years(df, "path", col, periods, backward=False).iloc[0].to_numpy(float)
     if path is None or tables.get(table) is None:
         return np.full(len(periods), np.nan)
     df = tables[table]

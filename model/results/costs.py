@@ -35,7 +35,7 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
     cost["fuel"] = (gen_twh * data["fuel_cost"]).sum(["region", "tech"]) * 1e-3
     cost["co2_transport_storage"] = ds["captured_co2"].sum("region") * s.co2_transport_storage_cny_per_t * 1e-3
     cost["carbon_price"] = ds["emissions"].sum("region") * data["carbon_price"] * 1e-3 + \
-        ets_payments(ds, data).sum(["region", "tech"])
+        ets_payments(ds, data).sum(["region", "tech"]) + _collar_payments(ds, data)
     cost["transmission"] = _transmission_cost(ds, lp, x, data, s)
     cost["unserved_energy"] = ds["unserved_energy"].sum("region") * s.value_of_lost_load_cny_per_mwh * 1e-3
     cost["demand_response"] = _dr_cost(lp, x, data, s)
@@ -53,6 +53,17 @@ def add_costs(ds: xr.Dataset, lp: LP, x: np.ndarray, data: xr.Dataset, s) -> Non
         "description": f"present value of total system cost (objective), discounted to {s.first_period}"})
     ds["investment"] = _overnight(lp, x, data).assign_attrs(
         units="bn CNY", description="overnight capital spent at the start of the period")
+
+
+def _collar_payments(ds: xr.Dataset, data: xr.Dataset) -> xr.DataArray:
+    """The collar's terms of the objective [bn CNY/yr]: the floor on net emissions and the ceiling's
+    premium over the floor on the allowances bought beyond the cap (:mod:`model.lp.policies.carbon`).
+    Like the carbon price they are transfers, counted in the ``carbon_price`` component."""
+    if "co2_price_floor" not in data:
+        return xr.zeros_like(data["carbon_price"])
+    floor = data["co2_price_floor"]
+    premium = (data["co2_price_ceiling"] - floor).clip(min=0).fillna(0.0)
+    return (ds["emissions"].sum("region") * floor + ds["co2_cap_slack"] * premium) * 1e-3
 
 
 def _block_cost(lp: LP, x: np.ndarray, name: str) -> float:

@@ -41,7 +41,7 @@ def operating_cost(ds: xr.Dataset, data: xr.Dataset, s) -> xr.DataArray:
     ets = (ds["ets_price"] * (net - data["ets_benchmark"])).where(data["ets_covered"], 0.0) \
         if "ets_benchmark" in data else 0.0
     c = (data["vom"] + data["fuel_cost"] + cap * s.co2_transport_storage_cny_per_t
-         + (ds["co2_shadow_price"] + data["carbon_price"]) * net + ets + ds["co2_storage_price"] * cap
+         + (ds["co2_shadow_price"] + ds["co2_price_floor"] + data["carbon_price"]) * net + ets + ds["co2_storage_price"] * cap
          - ds["clean_share_price"] * (nf - share))
     return c.transpose("region", "tech", "period")
 

@@ -191,6 +191,8 @@ def _emissions(ds, lp, acc, x, data):
     ds["captured_co2"] = ds["captured_co2_by_tech"].sum("tech").assign_attrs(units="Mt/yr",
                                                                             description="CO2 captured")
     ds["co2_cap"] = data["co2_cap"]
+    ds["co2_cap_slack"] = to_array(labelled(lp, x, "co2_cap_slack"), data, ["period"], "Mt/yr",
+                                   "allowances bought at the CO2 price ceiling beyond the cap")
 
 
 def _prices(ds, lp, y, data, settings):
@@ -202,9 +204,17 @@ def _prices(ds, lp, y, data, settings):
     ds["co2_shadow_price"] = shadow.assign_attrs(units="CNY/t", description="dual of the CO2 cap")
     ds["carbon_price"] = data["carbon_price"]
     ds["ets_price"] = data["ets_price"] if "ets_price" in data else xr.zeros_like(data["carbon_price"])
-    ds["co2_price"] = (shadow + data["carbon_price"] + ds["ets_price"]).assign_attrs(
+    floor = data["co2_price_floor"] if "co2_price_floor" in data else xr.zeros_like(data["carbon_price"])
+    ds["co2_price_floor"] = floor
+    ds["co2_price_ceiling"] = data["co2_price_ceiling"] if "co2_price_ceiling" in data else \
+        xr.full_like(data["carbon_price"], np.nan)
+    ds["co2_cap_price"] = (floor + shadow).where(np.isfinite(data["co2_cap"])).assign_attrs(
+        units="CNY/t", description="price of the cap's allowances: price floor + premium of the cap, "
+                                   "between the floor and the ceiling (NaN: no cap)")
+    ds["co2_price"] = (shadow + floor + data["carbon_price"] + ds["ets_price"]).assign_attrs(
         units="CNY/t", description="marginal cost of emitting for a plant in the ETS: cap shadow price + "
-                                   "carbon price + ETS price (free allocation is per MWh, not per tonne)")
+                                   "price floor + carbon price + ETS price (free allocation is per MWh, "
+                                   "not per tonne)")
     bal = labelled(lp, y, "energy_balance", kind="con")
     price = to_array(bal, data, ["region", "period", "timestep"], "CNY/MWh")
     ds["electricity_price"] = (price / (pw * data["weight"]) * 1e6).assign_attrs(

@@ -96,7 +96,8 @@ def _lcoe(ds, lp, sol, data, s) -> None:
     out_twh = (energy * w).sum("timestep") * 1e-3
     variable = out_twh * data["vom"] * 1e-3 + gen * data["fuel_cost"] * 1e-3
     co2 = (ds["captured_co2_by_tech"] * s.co2_transport_storage_cny_per_t
-           + ds["emissions_by_tech"] * data["carbon_price"]) * 1e-3 + ets_payments(ds, data)
+           + ds["emissions_by_tech"] * (data["carbon_price"] + ds["co2_price_floor"])) * 1e-3 \
+        + ets_payments(ds, data)
     total = fixed + variable + co2  # bn CNY/yr
     ds["lcoe"] = _da((total / gen * 1000).where(gen > 1e-6), "CNY/MWh",
                      "realised levelised cost (new-build annuities + O&M + fuel + CO2) / generation")

@@ -22,7 +22,9 @@ import xarray as xr
 from model.batch.folders import atomic_write  # noqa: F401 (re-exported)
 
 NATIONAL = ("capacity", "generation", "emissions", "captured_co2")
-AS_IS = ("co2_price", "co2_cap", "cost", "cost_npv", "total_cost", "investment")
+AS_IS = ("co2_price", "co2_cap", "cost", "cost_npv", "total_cost", "investment", "co2_shadow_price",
+         "co2_cap_price", "co2_cap_slack", "carbon_price", "ets_price", "co2_price_floor", "co2_price_ceiling",
+         "period_weight")
 OK = "optimal"
 
 

@@ -156,7 +156,7 @@ def _from_disk(folder: Path, record: dict) -> dict | None:
     return {**fail, "key": None, "load": "", "seconds": None} if fail is not None else None
 
 
-def execute(client, jobs: list[dict], progress: bool = True) -> dict:
+def execute(client, jobs: list[dict], progress: bool = True, desc: str = "sweep", unit: str = "scenario") -> dict:
     """Submit the jobs (in order; contiguous runs per worker) and gather outcomes by member id."""
     addrs = worker_addresses(client)
     token = uuid.uuid4().hex[:6]
@@ -168,7 +168,7 @@ def execute(client, jobs: list[dict], progress: bool = True) -> dict:
                                 workers=[addr] if addr else None, allow_other_workers=True,
                                 priority=-rank, pure=False)
             futures[fut] = job["member"]["id"]
-    return gather(client, futures, progress, desc="sweep", unit="scenario")
+    return gather(client, futures, progress, desc=desc, unit=unit)
 
 
 def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None = None,
@@ -182,6 +182,9 @@ def run_sweep(path, out=None, workers: int | None = None, scheduler: str | None 
     if bad:
         raise InputError(bad)
     spec = load_spec(path)
+    if spec.instruments is not None:
+        raise SweepFileError([f"{path}: an instruments sweep file; expected a plain sweep (run it with "
+                              f"`run.py sweep {path}` or model.instruments.run_instruments(file=...))"])
     folder = Path(out or Path("results") / "sweeps" / spec.name).resolve()
     check_target(folder, f"--out {out}" if out else f"sweep folder {folder}", protect=[spec.inputs])
     inputs = _load_base(spec, path)

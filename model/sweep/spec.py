@@ -7,6 +7,9 @@ exactly one design::
     grid:          {PARAM: [VALUE, ...]}                     cartesian product
     monte_carlo:   {samples: N, seed: S, parameters: {PARAM: {dist: uniform, low: .., high: .., scale: true}}}
 
+A monte_carlo file may add ``instruments: {scenario: "3060", collar: 0.5, reference: reference}``: then
+``run.py sweep FILE`` compares a cap, its tax twin and a collar over the sample (:mod:`model.instruments`).
+
 ``PARAM`` is addressed like ``--set`` (``capex[coal_ccs]``, ``co2_cap_value[3060,2060]``,
 ``discount_rate``, ``co2_cap``). ``VALUE`` is a value (``=``) or ``"*FACTOR"`` (``*=``). An entry may
 instead carry a free label as key and ``targets: [PARAM, ...]``: the same value is then applied to every
@@ -91,6 +94,15 @@ class MonteCarlo(_Strict):
     parameters: dict[str, DistEntry] = Field(min_length=1)
 
 
+class InstrumentsBlock(_Strict):
+    """``instruments:`` in a monte_carlo sweep file: run cap, tax twin, collar and reference over its
+    sample instead of the plain sweep (:mod:`model.instruments`; ``run.py sweep FILE`` dispatches)."""
+
+    scenario: str | None = None
+    collar: float = Field(0.5, ge=0, lt=1)
+    reference: str = "reference"
+
+
 class SweepSpec(_Strict):
     """A parsed sweep file (see module docstring)."""
 
@@ -102,6 +114,7 @@ class SweepSpec(_Strict):
     one_at_a_time: dict[str, OatEntry] | None = None
     grid: dict[str, list[Any] | GridEntry] | None = None
     monte_carlo: MonteCarlo | None = None
+    instruments: InstrumentsBlock | None = None
 
     @model_validator(mode="after")
     def _one_design(self):
@@ -109,6 +122,9 @@ class SweepSpec(_Strict):
         if len(given) != 1:
             raise ValueError(f"found {' and '.join(given) if given else 'none'}; expected exactly one "
                              f"of {', '.join(DESIGNS)}")
+        if self.instruments is not None and given != ["monte_carlo"]:
+            raise ValueError("found instruments with a " + given[0] + " design; expected instruments only "
+                             "with monte_carlo (its sample is the uncertainty)")
         return self
 
     @property

@@ -25,11 +25,12 @@ MAX_SESSIONS = 2
 _SESSIONS: OrderedDict = OrderedDict()
 
 
-def member_dir(sweep_dir, member_id: str) -> Path:
+def member_dir(sweep_dir, member_id: str, marker: str = "sweep.json", what: str = "sweep") -> Path:
     """``<sweep_dir>/<member_id>``, refusing (PermissionError) a folder that the sweep driver has not
-    initialised (no ``sweep.json``) and member ids that would lead anywhere but directly inside it
-    (``..``, separators, absolute paths, hidden names, symbolic links out)."""
-    return child_dir(sweep_dir, member_id, "sweep.json", "sweep")
+    initialised (no ``sweep.json``; another batch of members, such as :mod:`model.instruments`, names its
+    own ``marker``) and member ids that would lead anywhere but directly inside it (``..``, separators,
+    absolute paths, hidden names, symbolic links out)."""
+    return child_dir(sweep_dir, member_id, marker, what)
 
 
 def session_for(inputs: str, base: str, shared: list[str], checksum: str | None):
@@ -121,14 +122,15 @@ def run_member(job: dict) -> dict:
     """Solve one member on this worker and write its folder; never raises for a failed member.
 
     ``job``: sweep_dir (absolute), inputs (as in the sweep file), inputs_path (absolute), base, shared,
-    checksum, member (``Member.spec()``).
+    checksum, member (``Member.spec()``); optionally marker and what (see :func:`member_dir`).
     Returns id, status, message, seconds [s], load ('build'/'update') and key (key results or None)."""
     from model.lp.solve import SolveError
     from model.results.write import atomic_folder, write_results
     from model.sweep.combine import OK, key_results
 
     t0 = time.perf_counter()
-    target = member_dir(job["sweep_dir"], job["member"]["id"])
+    target = member_dir(job["sweep_dir"], job["member"]["id"], job.get("marker", "sweep.json"),
+                        job.get("what", "sweep"))
     record = member_record(job)
     out = {"id": record["id"], "status": OK, "message": "", "load": "", "key": None}
     try:
