@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from model.batch import folders
 from model.batch.cluster import close_client, make_client
@@ -32,7 +33,7 @@ from model.instruments import spec as S
 from model.results.write import MARKER as RESULTS_MARKER
 from model.results.write import check_target, remove_leftovers
 from model.sweep.combine import OK, read_member
-from model.sweep.driver import execute, preflight
+from model.sweep.driver import SweepOutcome, execute, preflight
 from model.sweep.order import order_members
 from model.sweep.worker import member_record
 
@@ -40,24 +41,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class InstrumentsOutcome:
+class InstrumentsOutcome(SweepOutcome):
     """What an instruments run did: folder, members, solved now / reused, failures, seconds, dataset."""
 
-    folder: Path
-    members: list
-    ran: int = 0
-    reused: int = 0
-    failed: list = field(default_factory=list)
-    pending: int = 0
-    seconds: float = 0.0
-    dataset: object = None
-
-    def summary(self) -> str:
-        n = len(self.members)
-        ok = n - len(self.failed) - self.pending
-        text = (f"Instruments: {n} solves — {ok} solved, {len(self.failed)} failed, {self.pending} not run; "
-                f"{self.ran} run now, {self.reused} reused from an earlier run, {self.seconds:.1f} s")
-        return text + (f"; failures: {', '.join(self.failed)} (see failures.csv)" if self.failed else "")
+    label: ClassVar[str] = "Instruments"
+    unit: ClassVar[str] = "solves"
 
 
 def _load(design: S.Design):

@@ -34,6 +34,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import ClassVar
 from pathlib import Path
 
 import numpy as np
@@ -70,12 +71,15 @@ class SweepOutcome:
     pending: int = 0
     seconds: float = 0.0
     dataset: object = None
+    #: how the summary line names the batch and its members
+    label: ClassVar[str] = "Sweep"
+    unit: ClassVar[str] = "members"
 
     def summary(self) -> str:
         """One line: members solved, failed, not run; run now or reused; seconds; failed ids."""
         n = len(self.members)
         ok = n - len(self.failed) - self.pending
-        text = (f"Sweep: {n} members — {ok} solved, {len(self.failed)} failed, {self.pending} not run; "
+        text = (f"{self.label}: {n} {self.unit} — {ok} solved, {len(self.failed)} failed, {self.pending} not run; "
                 f"{self.ran} run now, {self.reused} reused from an earlier run, {self.seconds:.1f} s")
         return text + (f"; failures: {', '.join(self.failed)} (see failures.csv)" if self.failed else "")
 
