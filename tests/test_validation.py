@@ -886,15 +886,29 @@ def test_cli_run_with_bad_input_writes_nothing(ds, tmp_path):
 
 
 def test_demand_growth_scales_growth_not_the_base_year():
-    """demand_growth*=0.5 halves each region's growth above its first year and leaves 2020 alone."""
+    """demand_growth*=0.5 halves each region's growth above its last statistics year (history_until:
+    2025 in china7) and leaves 2020 and 2025 alone: history stays data."""
     base = load_inputs(CHINA7, "3060", []).tables["demand"].set_index(["region", "year"])["demand_twh"]
     half = load_inputs(CHINA7, "3060", ["demand_growth*=0.5"]).tables["demand"].set_index(
         ["region", "year"])["demand_twh"]
-    first = base.xs(2020, level="year")
-    want = first.reindex(base.index.get_level_values("region")).to_numpy() + 0.5 * (
-        base.to_numpy() - first.reindex(base.index.get_level_values("region")).to_numpy())
+    first = base.xs(2025, level="year").reindex(base.index.get_level_values("region")).to_numpy()
+    years = base.index.get_level_values("year")
+    want = np.where(years > 2025, first + 0.5 * (base.to_numpy() - first), base.to_numpy())
     np.testing.assert_allclose(half.reindex(base.index).to_numpy(), want)
-    assert half.xs(2020, level="year").equals(first)
+    assert half.xs(2020, level="year").equals(base.xs(2020, level="year"))
+    assert half.xs(2025, level="year").equals(base.xs(2025, level="year"))
+    assert (half.xs(2060, level="year") < base.xs(2060, level="year")).all()
     with pytest.raises(InputError) as err:
         load_inputs(CHINA7, "3060", ["demand_growth=2"])
     assert "expected demand_growth*=FACTOR" in str(err.value)
+
+
+def test_demand_growth_without_history_grows_from_the_first_year():
+    """Without history_until the growth is measured from each region's first year."""
+    from model.data.overrides import override_tables
+
+    df = pd.DataFrame({"region": ["A", "A", "A"], "year": [2020, 2025, 2030], "demand_twh": [10.0, 20.0, 30.0]})
+    none, problems, _ = override_tables({"demand": df}, ["demand_growth*=0.5"])
+    assert not problems and none["demand"]["demand_twh"].tolist() == [10.0, 15.0, 20.0]
+    hist, _, _ = override_tables({"demand": df}, ["demand_growth*=0.5"], growth_from=2025)
+    assert hist["demand"]["demand_twh"].tolist() == [10.0, 20.0, 25.0]

@@ -41,7 +41,8 @@ class Override:
     value: object
 
 
-#: the override that scales demand growth: D'(y) = D(y0) + f × (D(y) − D(y0)), y0 the region's first year
+#: the override that scales demand growth: D'(y) = D(y0) + f × (D(y) − D(y0)), y0 the region's last year of
+#: statistics (the latest year ≤ ``history_until``; without history, its first year): history stays data
 GROWTH = "demand_growth"
 
 _OVERRIDE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?:\[(.*)\])?\s*(\*?=)\s*(.*?)\s*$")
@@ -122,9 +123,19 @@ def _selector_mask(df: pd.DataFrame, table: str, selector: list[str], text: str,
     return mask
 
 
+def _growth_base(years: pd.Series, growth_from: int | None):
+    """Row label of the year that growth is measured from: the latest year ≤ ``growth_from``, else the
+    first year."""
+    upto = years[years <= growth_from] if growth_from is not None else years.iloc[:0]
+    return upto.idxmax() if len(upto) else years.idxmin()
+
+
 def override_tables(tables: dict[str, pd.DataFrame], overrides: list[str],
-                    labels: dict[str, str] | None = None, unavailable=()):
+                    labels: dict[str, str] | None = None, unavailable=(), growth_from: int | None = None):
     """Apply every table override, in order, to copies of the tables; collect the problems.
+
+    ``growth_from``: the run's ``history_until``; ``demand_growth*=F`` scales only the growth after the
+    region's latest year up to it (so the statistics years keep their demand).
 
     Returns ``(tables, problems, touched)``; ``touched`` maps table -> {(row, column): label} for
     every cell an override changed (so that the changed values can be checked again). Overrides of
@@ -157,8 +168,10 @@ def override_tables(tables: dict[str, pd.DataFrame], overrides: list[str],
                 problems.append(f"{label}: '{GROWTH}' takes a factor on the growth above the first year; "
                                 f"expected {GROWTH}*=FACTOR")
                 continue
-            first = col.groupby(df["region"]).transform(lambda c: c.loc[df.loc[c.index, "year"].idxmin()])
-            col[mask] = first[mask] + ov.value * (col[mask] - first[mask])
+            base_row = df.groupby("region")["year"].transform(lambda y: _growth_base(y, growth_from))
+            first = col.loc[base_row.to_numpy()].set_axis(col.index)
+            grow = mask & (df["year"] > df.loc[base_row.to_numpy(), "year"].set_axis(df.index))
+            col[grow] = first[grow] + ov.value * (col[grow] - first[grow])
         else:
             col[mask] = col[mask] * ov.value if ov.op == "*=" else ov.value
         df[ov.column] = col
@@ -170,10 +183,10 @@ def override_tables(tables: dict[str, pd.DataFrame], overrides: list[str],
 
 
 def apply_overrides(tables: dict[str, pd.DataFrame], overrides: list[str],
-                    labels: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+                    labels: dict[str, str] | None = None, growth_from: int | None = None) -> dict[str, pd.DataFrame]:
     """Return copies of the tables with every override applied, in order; raise InputError listing
     every override that cannot be applied. (Values are checked again by :func:`model.data.read.load_inputs`.)"""
-    out, problems, _ = override_tables(tables, overrides, labels)
+    out, problems, _ = override_tables(tables, overrides, labels, growth_from=growth_from)
     if problems:
         raise InputError(problems)
     return out

@@ -140,7 +140,8 @@ def load_inputs(folder, scenario: str = "3060", sets: list[str] | None = None) -
     problems += found
     touched = {}
     if scen is not None and scen.overrides:
-        overridden, found, touched = override_tables(tables, scen.overrides, labels, unavailable)
+        overridden, found, touched = override_tables(tables, scen.overrides, labels, unavailable,
+                                                     getattr(settings, "history_until", None))
         problems += found
         for name, cells in touched.items():
             problems += V.check_overridden(TABLES[name], overridden[name], files[name], cells)

@@ -65,7 +65,7 @@ class Session:
             else:
                 table_sets.append(text)
         settings = Settings(**merged)
-        tables = apply_overrides(self.inputs.tables, table_sets)
+        tables = apply_overrides(self.inputs.tables, table_sets, growth_from=settings.history_until)
         scen = Scenario(base.name, base.description, settings, base.overrides + list(sets), base.files,
                         base.cli_overrides + list(sets))
         return tables, settings, scen

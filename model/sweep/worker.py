@@ -62,7 +62,8 @@ def check_member(session, sets: list[str]) -> None:
 
     inputs = session.inputs
     table_sets = [t for t in sets if parse_override(t).table is not None]
-    tables, problems, touched = override_tables(inputs.tables, table_sets)
+    tables, problems, touched = override_tables(inputs.tables, table_sets,
+                                                growth_from=inputs.settings.history_until)
     for name, cells in touched.items():
         problems += V.check_overridden(TABLES[name], tables[name], inputs.files.get(name, name), cells)
     try:
