@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -67,6 +68,28 @@ def _figures(ds: xr.Dataset, folder: Path) -> list[tuple[str, bytes]]:
     return [(CAPTIONS.get(p.stem, p.stem), p.read_bytes()) for p in sorted(figs.glob("*.png"))]
 
 
+def _late_periods_note(ds, last) -> str:
+    """Why late periods are loose: the slack is a share of the whole horizon's present value, in which
+    a year of the last period weighs its discount factor (``period_weight`` / years of the period)."""
+    if last is None or "period_weight" not in ds or not slacks(ds):
+        return ""
+    weight = ds["period_weight"]
+    weight = weight.isel(alternative=0) if "alternative" in weight.dims else weight
+    per = [int(p) for p in weight["period"].to_numpy()]
+    years = (per[-1] - per[-2]) if len(per) > 1 else 1
+    factor = float(weight.sel(period=last)) / years
+    opt = float(ds.attrs.get("optimum_bn_cny", np.nan))
+    s = min(slacks(ds))
+    if not np.isfinite(opt) or factor <= 0:
+        return ""
+    return (f"The slack is a share of the whole horizon's present value: {s * 100:g} % is "
+            f"{opt * s:,.0f} bn CNY, and a year of {last} weighs {factor:.2f} in that sum, so the slack "
+            f"could pay for about {opt * s / (factor * years):,.0f} bn CNY of extra cost in each year of the "
+            f"{last} period. Late periods are therefore loose: a group's {last} minimum may be far below "
+            f"what the least-cost plan builds at a small share of the total cost. Read them with a small "
+            f"slack (e.g. --slack 0.01) or as the space the horizon leaves open, not as a 2060 budget.")
+
+
 def memo_section(results_dir, first_figure: int = 0) -> str:
     """The section as HTML (empty when the folder has no alternatives)."""
     path = alternatives_path(results_dir)
@@ -82,6 +105,9 @@ def memo_section(results_dir, first_figure: int = 0) -> str:
              f"{', '.join(f'{s * 100:g} %' for s in slacks(ds))}; see <code>alternatives/</code>, "
              f"<code>failures.csv</code> for the others).</p>" if n_ok < n else
              f"<p>{n} alternatives solved (slacks {', '.join(f'{s * 100:g} %' for s in slacks(ds))}).</p>"]
+    note = _late_periods_note(ds, last)
+    if note:
+        parts.append(f"<p>{html.escape(note)}</p>")
     for s in slacks(ds):
         parts.append(f"<h3>Must-haves within {s * 100:g} % of the least cost</h3><ul>")
         for p in sorted(periods, reverse=True):
