@@ -49,8 +49,9 @@ def time_resolution(ds: xr.Dataset, s: dict) -> tuple[str, str]:
                      f"the full year's; few days miss multi-day lulls in wind and solar, so storage and firm "
                      f"capacity tend to be understated.")
         else:
-            text += ("The cost error of this resolution against the full year was not measured "
-                     "(docs/time-resolution.md has the study; the default 8 × 4 was 3–4 % low).")
+            text += ("The cost error of this resolution against the full year was not measured on this dataset "
+                     "(docs/time-resolution.md has the study); run the full-year check (run.py check) to "
+                     "measure this plan's.")
     return "Time resolution", text
 
 
