@@ -65,15 +65,6 @@ def solved(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client():
-    from distributed import Client, LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
-            Client(cl) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def full(solved, client):
     """Every alternative of the hand case in one go, figures and memo included."""
     res = run_alternatives(solved / "res", file=_file(solved / "alt.yaml"), client=client, progress=False)

@@ -70,15 +70,6 @@ def case(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client():
-    from distributed import Client, LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
-            Client(cl) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def full(case, client):
     root, _, f = case
     return run_instruments("cap", file=f, samples=SAMPLES, out=root / "out", collar=0.2, client=client,

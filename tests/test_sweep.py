@@ -51,15 +51,6 @@ def data(tmp_path_factory):
     return _dataset(tmp_path_factory.mktemp("sweepdata"))
 
 
-@pytest.fixture(scope="module")
-def client():
-    from distributed import Client, LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
-            Client(cl) as c:
-        yield c
-
-
 def _sweep_file(path, data, **design):
     spec = {"name": "t", "inputs": str(data), "base": "base", "set": SHARED, **design}
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
